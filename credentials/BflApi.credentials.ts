@@ -1,0 +1,86 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class BflApi implements ICredentialType {
+	name = 'bflApi';
+
+	displayName = 'Black Forest Labs (BFL) API';
+
+	icon: Icon = { light: 'file:../icons/flux.svg', dark: 'file:../icons/flux.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-bfl/n8n-nodes-bfl#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your key from https://dashboard.bfl.ai',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			default: 'https://api.bfl.ai',
+			options: [
+				{
+					name: 'Global',
+					value: 'https://api.bfl.ai',
+					description: 'api.bfl.ai: all clusters, with failover',
+				},
+				{
+					name: 'EU',
+					value: 'https://api.eu.bfl.ai',
+					description: 'api.eu.bfl.ai: EU clusters only (data residency)',
+				},
+				{
+					name: 'US',
+					value: 'https://api.us.bfl.ai',
+					description: 'api.us.bfl.ai: US clusters only',
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Another base URL: a proxy, a finetune host (api.us1.bfl.ai) or the local emulator',
+				},
+			],
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.us1.bfl.ai',
+			required: true,
+			description: 'Base URL without /v1, e.g. http://127.0.0.1:8787 for the local emulator',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'x-key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// GET /v1/credits is free: testing the credential never starts a paid generation.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.region === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : $credentials.region}}',
+			url: '/v1/credits',
+			method: 'GET',
+		},
+	};
+}

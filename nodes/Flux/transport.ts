@@ -1,0 +1,487 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IExecuteFunctions,
+	type INode,
+	type IHttpRequestOptions,
+	type JsonObject,
+} from 'n8n-workflow';
+import { z } from 'zod';
+
+/**
+ * Every HTTP exchange with BFL: submit (never resent once it may have arrived), poll the returned
+ * polling_url (bounded, cancellable, retried on transient failures) and download the result
+ * without the key. Errors leave here as NodeApiError with a message a person understands.
+ */
+
+export const CREDENTIAL_TYPE = 'bflApi';
+
+/** Polls start fast and back off to about 2 s, so a finished task is noticed within ~0.5 s. */
+export const POLL_SCHEDULE = { firstMs: 250, factor: 1.2, maxMs: 2000 };
+/** `Task not found` right after submitting can mean the cluster has not caught up yet. */
+export const TASK_NOT_FOUND_GRACE_MS = 5000;
+const SUBMIT_TIMEOUT_MS = 60_000;
+const POLL_TIMEOUT_MS = 30_000;
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+const RETRY_BASE_MS = 500;
+const RETRY_CAP_MS = 10_000;
+export const SAMPLE_LIFETIME_MS = 10 * 60_000;
+
+const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing']);
+
+const submitSchema = z.object({
+	id: z.string().min(1),
+	polling_url: z.string().url().nullable().optional(),
+	status: z.string().nullable().optional(),
+	cost: z.number().nullable().optional(),
+	input_mp: z.number().nullable().optional(),
+	output_mp: z.number().nullable().optional(),
+});
+
+const pollSchema = z.object({
+	id: z.string().nullable().optional(),
+	status: z.string().optional(),
+	state: z.string().optional(),
+	result: z
+		.object({
+			sample: z.string().nullable().optional(),
+			prompt: z.string().nullable().optional(),
+			seed: z.number().nullable().optional(),
+			start_time: z.number().nullable().optional(),
+			end_time: z.number().nullable().optional(),
+			duration: z.number().nullable().optional(),
+		})
+		.nullable()
+		.optional(),
+	progress: z.number().nullable().optional(),
+	details: z.unknown().optional(),
+	cost: z.number().nullable().optional(),
+});
+
+export type SubmitAnswer = z.infer<typeof submitSchema>;
+export type ReadyResult = NonNullable<z.infer<typeof pollSchema>['result']> & {
+	sample: string;
+	settledCost?: number | null;
+	polls: number;
+};
+
+/** What one item's run shares with the rest of the execution. */
+export interface RunControl {
+	node: INode;
+	/** Aborts when the execution is cancelled or the node gives up on the whole run. */
+	signal: AbortSignal;
+	/** Rejects when `signal` aborts; raced against every wait. */
+	aborted: Promise<never>;
+	/** Set by the first 402: later items fail at once with this message and are not submitted. */
+	outOfCredits?: NodeApiError;
+}
+
+/** Whatever fails after the run was aborted is a consequence of the abort, not its own error. */
+export function cancelled(control: RunControl): NodeOperationError {
+	return new NodeOperationError(control.node, 'The execution was cancelled');
+}
+
+export function createRunControl(
+	node: INode,
+	executionSignal: AbortSignal | undefined,
+): RunControl & { abort: () => void; dispose: () => void } {
+	const controller = new AbortController();
+	const abort = () => controller.abort();
+	if (executionSignal?.aborted) abort();
+	executionSignal?.addEventListener('abort', abort, { once: true });
+	const dispose = () => executionSignal?.removeEventListener('abort', abort);
+	const control: RunControl = { node, signal: controller.signal, aborted: Promise.resolve() as Promise<never> };
+	control.aborted = new Promise<never>((_, reject) => {
+		const fail = () => reject(cancelled(control));
+		if (controller.signal.aborted) fail();
+		else controller.signal.addEventListener('abort', fail, { once: true });
+	});
+	control.aborted.catch(() => undefined); // observed by races only; never an unhandled rejection
+	return { ...control, abort, dispose };
+}
+
+/** Sleeps `ms`, or rejects at once when the run is cancelled. */
+export async function pause(control: RunControl, ms: number): Promise<void> {
+	if (control.signal.aborted) throw cancelled(control);
+	await Promise.race([sleep(Math.max(0, ms)), control.aborted]);
+}
+
+export function pollDelay(pollIndex: number): number {
+	return Math.min(POLL_SCHEDULE.maxMs, POLL_SCHEDULE.firstMs * POLL_SCHEDULE.factor ** pollIndex);
+}
+
+/** Exponential backoff with full jitter. */
+export function backoffDelay(attempt: number): number {
+	return Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: unknown, now = Date.now()): number | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+interface HttpFailure {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, unknown>;
+	code?: string;
+	message: string;
+}
+
+/** Reads status, body and error code from an n8n/axios error, whatever wraps it. */
+export function describeHttpError(error: unknown): HttpFailure {
+	const layers: Array<Record<string, unknown>> = [];
+	let current = error as Record<string, unknown> | undefined;
+	for (let depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+		layers.push(current);
+		current = current.cause as Record<string, unknown> | undefined;
+	}
+	const response = layers
+		.map((layer) => layer.response as Record<string, unknown> | undefined)
+		.find((candidate) => candidate && typeof candidate === 'object');
+	const httpCode = layers.map((layer) => layer.httpCode).find((code) => code !== undefined && code !== null);
+	const status = Number(response?.status ?? response?.statusCode ?? httpCode) || undefined;
+	const code = layers.map((layer) => layer.code).find((candidate) => typeof candidate === 'string') as
+		| string
+		| undefined;
+	let body = response?.data ?? response?.body;
+	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) body = Buffer.from(body as ArrayBuffer).toString('utf8');
+	if (typeof body === 'string') {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			// keep the text
+		}
+	}
+	return {
+		status,
+		body,
+		headers: (response?.headers as Record<string, unknown>) ?? {},
+		code,
+		message: String((error as Error)?.message ?? error),
+	};
+}
+
+function isTransient(failure: HttpFailure): boolean {
+	if (failure.status === undefined) return true; // timeout, reset, refused, DNS
+	return failure.status === 429 || failure.status >= 500;
+}
+
+/** A connect-level failure means the request never reached BFL, so resending cannot pay twice. */
+function neverSent(failure: HttpFailure): boolean {
+	return failure.status === undefined && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(failure.code ?? '');
+}
+
+/** The text of BFL's `detail` (a string, or FastAPI's list of {loc, msg}). */
+export function detailText(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object') return typeof body === 'string' && body ? body.slice(0, 300) : undefined;
+	const { detail, message } = body as { detail?: unknown; message?: unknown };
+	if (Array.isArray(detail)) {
+		return detail
+			.map((entry: { loc?: unknown[]; msg?: string }) => {
+				const field = (entry.loc ?? []).filter((part) => part !== 'body').join('.');
+				return field ? `${field}: ${entry.msg}` : String(entry.msg);
+			})
+			.join('; ');
+	}
+	if (typeof detail === 'string') return detail;
+	if (typeof message === 'string') return message;
+	return undefined;
+}
+
+export interface ApiErrorContext {
+	context: IExecuteFunctions;
+	itemIndex: number;
+	taskId?: string;
+}
+
+/** One message per HTTP failure that a person can act on. The key never appears in it. */
+export function toApiError({ context, itemIndex, taskId }: ApiErrorContext, failure: HttpFailure, during: string): NodeApiError {
+	const detail = detailText(failure.body);
+	const suffix = detail ? `: ${detail}` : '';
+	let message: string;
+	let description: string | undefined;
+	switch (failure.status) {
+		case 401:
+		case 403:
+			message = `BFL rejected the API key (${failure.status})${suffix}`;
+			description =
+				'Check the API key and region in the BFL credential. Keys come from https://dashboard.bfl.ai; finetunes only work on the region (US1/EU1) they were trained on.';
+			break;
+		case 402:
+			message = `Out of BFL credits${suffix}`;
+			description = 'Top up your credits at https://dashboard.bfl.ai, then run the workflow again.';
+			break;
+		case 422:
+			message = `BFL rejected the request${suffix}`;
+			description = 'A field is out of the range BFL accepts for this model.';
+			break;
+		case 429:
+			message = `BFL is busy: too many active tasks for this account${suffix}`;
+			description =
+				'BFL allows 24 active tasks per account (6 for FLUX.1 Kontext [max]). Lower "Max Concurrent Tasks" or retry later.';
+			break;
+		default:
+			if (failure.status && failure.status >= 500) {
+				message = `BFL server error (${failure.status}) while ${during}${suffix}`;
+				description = 'BFL had a problem; try again in a moment.';
+			} else if (failure.status) {
+				message = `BFL answered ${failure.status} while ${during}${suffix}`;
+			} else {
+				message = `Could not reach BFL while ${during}: ${failure.code ?? failure.message}`;
+				description = 'Check the network and the region or base URL in the BFL credential.';
+			}
+	}
+	if (taskId) description = `${description ? `${description} ` : ''}Task ID: ${taskId}.`;
+	// Built from plain values, never from the request error, so no header (x-key) can leak.
+	return new NodeApiError(
+		context.getNode(),
+		{ message, httpCode: failure.status ? String(failure.status) : null } as JsonObject,
+		{ message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex },
+	);
+}
+
+export function taskError(ctx: ApiErrorContext, message: string, description?: string): NodeApiError {
+	const withTask = ctx.taskId ? `${description ? `${description} ` : ''}Task ID: ${ctx.taskId}.` : description;
+	return new NodeApiError(ctx.context.getNode(), { message } as JsonObject, {
+		message,
+		description: withTask,
+		itemIndex: ctx.itemIndex,
+	});
+}
+
+/** Sends the BFL key only to the API's own host or to BFL's *.bfl.ai clusters. */
+export function mayCarryKey(url: string, baseUrl: string): boolean {
+	const target = new URL(url);
+	const base = new URL(baseUrl);
+	if (target.host === base.host) return true;
+	return target.protocol === 'https:' && (target.hostname === 'bfl.ai' || target.hostname.endsWith('.bfl.ai'));
+}
+
+export interface Deadline {
+	at: number;
+	seconds: number;
+}
+
+function remaining(deadline: Deadline): number {
+	return deadline.at - Date.now();
+}
+
+export interface SubmitInput {
+	baseUrl: string;
+	endpoint: string;
+	body: Record<string, unknown>;
+	deadline: Deadline;
+	control: RunControl;
+}
+
+/**
+ * POST /v1/{endpoint}. Retries only what cannot have created a task: 429 (honouring Retry-After)
+ * and connect-level failures. Anything else that may have reached BFL ends the item.
+ */
+export async function submitTask(ctx: ApiErrorContext, input: SubmitInput): Promise<SubmitAnswer> {
+	const { control, deadline } = input;
+	for (let attempt = 0; ; attempt++) {
+		if (control.outOfCredits) throw control.outOfCredits;
+		if (control.signal.aborted) throw cancelled(control);
+		let raw: unknown;
+		try {
+			raw = await ctx.context.helpers.httpRequestWithAuthentication.call(ctx.context, CREDENTIAL_TYPE, {
+				method: 'POST',
+				url: `${input.baseUrl}/v1/${input.endpoint}`,
+				body: input.body,
+				json: true,
+				headers: { accept: 'application/json' },
+				timeout: Math.min(SUBMIT_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
+			});
+		} catch (error) {
+			if (control.signal.aborted) throw cancelled(control);
+			const failure = describeHttpError(error);
+			const retryable = failure.status === 429 || neverSent(failure);
+			if (retryable) {
+				const wait = retryAfterMs(failure.headers['retry-after']) ?? backoffDelay(attempt);
+				if (wait < remaining(deadline)) {
+					await pause(control, wait);
+					continue;
+				}
+			}
+			const apiError = toApiError(ctx, failure, 'submitting the task');
+			if (failure.status === 402) control.outOfCredits = apiError;
+			if (!retryable && (failure.status === undefined || failure.status >= 500)) {
+				apiError.description = `${apiError.description ?? ''} The request may have reached BFL, so the task may exist and be billed; it was not sent again, to avoid paying twice.`.trim();
+			}
+			throw apiError;
+		}
+		const parsed = submitSchema.safeParse(typeof raw === 'string' ? safeJson(raw) : raw);
+		if (!parsed.success) {
+			throw taskError(
+				ctx,
+				'BFL answered the submit with something unexpected (no task id)',
+				'The task may exist and be billed; it was not sent again, to avoid paying twice.',
+			);
+		}
+		return parsed.data;
+	}
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function moderationReasons(details: unknown): string[] {
+	if (!details || typeof details !== 'object') return [];
+	const reasons = (details as Record<string, unknown>)['Moderation Reasons'];
+	return Array.isArray(reasons) ? reasons.map(String) : [];
+}
+
+export interface PollInput {
+	pollingUrl: string;
+	baseUrl: string;
+	deadline: Deadline;
+	control: RunControl;
+	safetyTolerance?: number;
+	maxSafetyTolerance?: number;
+}
+
+/** Polls the polling_url until a terminal status; resolves only on `Ready`. */
+export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Promise<ReadyResult> {
+	const { control, deadline } = input;
+	const submittedAt = Date.now();
+	const withKey = mayCarryKey(input.pollingUrl, input.baseUrl);
+	let lastStatus = 'submitted';
+	let failures = 0;
+	for (let poll = 0; ; poll++) {
+		const wait = failures > 0 ? Math.max(pollDelay(poll), backoffDelay(failures)) : pollDelay(poll);
+		if (wait >= remaining(deadline)) {
+			throw taskError(
+				ctx,
+				`Timed out after ${deadline.seconds} s waiting for the image (last status: ${lastStatus})`,
+				'The task may still finish and be billed. Raise "Timeout (Seconds)" in the options if BFL is busy.',
+			);
+		}
+		await pause(control, wait);
+		const request: IHttpRequestOptions = {
+			method: 'GET',
+			url: input.pollingUrl,
+			json: true,
+			headers: { accept: 'application/json' },
+			timeout: Math.min(POLL_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
+			abortSignal: control.signal,
+		};
+		let raw: unknown;
+		try {
+			raw = withKey
+				? await ctx.context.helpers.httpRequestWithAuthentication.call(ctx.context, CREDENTIAL_TYPE, request)
+				: await ctx.context.helpers.httpRequest(request);
+		} catch (error) {
+			if (control.signal.aborted) throw cancelled(control);
+			const failure = describeHttpError(error);
+			if (failure.status === 404 && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
+			if (isTransient(failure)) {
+				failures++;
+				lastStatus = failure.status ? `HTTP ${failure.status}` : (failure.code ?? 'network error');
+				continue;
+			}
+			throw toApiError(ctx, failure, 'waiting for the image');
+		}
+		const parsed = pollSchema.safeParse(typeof raw === 'string' ? safeJson(raw) : raw);
+		const status = parsed.success ? (parsed.data.status ?? parsed.data.state) : undefined;
+		if (!parsed.success || !status) {
+			// A garbled answer to a GET is safe to ask again.
+			failures++;
+			lastStatus = 'unreadable answer';
+			continue;
+		}
+		failures = 0;
+		lastStatus = status;
+		const answer = parsed.data;
+		if (IN_PROGRESS.has(status)) continue;
+		if (status === 'Ready') {
+			if (!answer.result?.sample) throw taskError(ctx, 'BFL reported the task Ready but sent no image URL');
+			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: poll + 1 };
+		}
+		if (status === 'Task not found' && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
+		throw terminalError(ctx, status, answer.details, input);
+	}
+}
+
+function terminalError(ctx: ApiErrorContext, status: string, details: unknown, input: PollInput): NodeApiError {
+	const reasons = moderationReasons(details);
+	if (status === 'Request Moderated' || status === 'Content Moderated') {
+		const what = status === 'Request Moderated' ? 'the prompt or input image' : 'the generated image';
+		const tolerance =
+			input.safetyTolerance !== undefined && input.maxSafetyTolerance !== undefined
+				? ` Safety Tolerance was ${input.safetyTolerance}; this model allows up to ${input.maxSafetyTolerance}, and a higher value is less strict.`
+				: ' A higher Safety Tolerance (Model Options) is less strict.';
+		return taskError(
+			ctx,
+			`BFL moderation blocked ${what} (${status})${reasons.length ? `: ${reasons.join(', ')}` : ''}`,
+			`Moderated tasks are not charged.${tolerance} Or rephrase the prompt.`,
+		);
+	}
+	if (status === 'Task not found') {
+		return taskError(ctx, 'BFL no longer knows this task (Task not found)', 'It may have expired; submit it again.');
+	}
+	const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
+	if (status === 'Error' || status === 'Failed') {
+		return taskError(ctx, `BFL could not generate the image (${status})${detail}`);
+	}
+	return taskError(ctx, `BFL reported an unexpected status "${status}"${detail}`, 'The node treats unknown statuses as failures.');
+}
+
+export interface Downloaded {
+	bytes: Buffer;
+	contentType?: string;
+}
+
+/**
+ * Downloads the result with plain httpRequest, so the key never reaches the delivery host.
+ * Retries 5xx, timeouts and connection errors; a 403/404 means the signed URL expired.
+ */
+export async function downloadSample(
+	ctx: ApiErrorContext,
+	url: string,
+	deadline: Deadline,
+	control: RunControl,
+): Promise<Downloaded> {
+	for (let attempt = 0; ; attempt++) {
+		if (control.signal.aborted) throw cancelled(control);
+		try {
+			const response = (await ctx.context.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'arraybuffer',
+				json: false,
+				returnFullResponse: true,
+				timeout: Math.min(DOWNLOAD_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
+				abortSignal: control.signal,
+			})) as { body: ArrayBuffer | Buffer; headers: Record<string, string | undefined> };
+			return { bytes: Buffer.from(response.body as ArrayBuffer), contentType: response.headers['content-type'] };
+		} catch (error) {
+			if (control.signal.aborted) throw cancelled(control);
+			const failure = describeHttpError(error);
+			const wait = backoffDelay(attempt);
+			if (isTransient(failure) && attempt < 5 && wait < remaining(deadline)) {
+				await pause(control, wait);
+				continue;
+			}
+			if (failure.status === 403 || failure.status === 404 || failure.status === 410) {
+				throw taskError(
+					ctx,
+					`The image URL is no longer valid (${failure.status})`,
+					'BFL result URLs expire 10 minutes after the task ends; run the item again.',
+				);
+			}
+			throw toApiError(ctx, failure, 'downloading the image');
+		}
+	}
+}
