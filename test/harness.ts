@@ -1,0 +1,177 @@
+/**
+ * Runs the FLUX node's execute() through n8n-core's real ExecuteContext: real parameter
+ * resolution (defaults, expressions), real credential authentication from BflApi's own
+ * `authenticate` declaration, real binary data helpers and real HTTP (axios, seen by nock).
+ */
+import { Container } from '@n8n/di';
+import { BinaryDataService, ExecuteContext } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IExecuteData,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { BflApi } from '../credentials/BflApi.credentials';
+import { Flux } from '../nodes/Flux/Flux.node';
+
+export const TEST_KEY = 'bfl_test_placeholder_key_not_real';
+export const API = 'https://api.bfl.ai';
+
+export const CREDENTIALS: ICredentialDataDecryptedObject = { apiKey: TEST_KEY, region: API };
+
+/** Applies BflApi.authenticate's headers, evaluating its `{{$credentials.x}}` expressions. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) {
+		const headers = new BflApi().authenticate.properties.headers ?? {};
+		const resolved: Record<string, string> = {};
+		for (const [name, template] of Object.entries(headers)) {
+			resolved[name] = String(template)
+				.replace(/^=/, '')
+				.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+		}
+		return { ...options, headers: { ...(options.headers ?? {}), ...resolved } };
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+
+	async getDecrypted() {
+		return { ...this.data };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return new BflApi().properties;
+	}
+}
+
+let binaryReady: Promise<void> | undefined;
+
+function ensureBinaryDataService(): Promise<void> {
+	binaryReady ??= (async () => {
+		const config = {
+			mode: 'default',
+			availableModes: ['default'],
+			localStoragePath: 'tmp/jest-binary-data', // unused in default mode, which keeps binaries in memory
+			signingSecret: 'test-signing-secret',
+			dbMaxFileSize: 512,
+		};
+		const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+		const service = new BinaryDataService(config as never, quiet as never, quiet as never);
+		await service.init();
+		Container.set(BinaryDataService, service);
+	})();
+	return binaryReady;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	items?: INodeExecutionData[];
+	credentials?: ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+	abortController?: AbortController;
+}
+
+/** Builds the ExecuteContext and runs Flux.execute() in it; returns the single output branch. */
+export async function runFlux(options: RunOptions): Promise<INodeExecutionData[]> {
+	await ensureBinaryDataService();
+	const nodeType: INodeType = new Flux();
+	const node: INode = {
+		id: 'flux-node-id',
+		name: 'FLUX',
+		type: 'n8n-nodes-bfl.flux',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: { bflApi: { id: 'cred-1', name: 'BFL test' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const nodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const workflow = new Workflow({
+		id: 'wf-test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypes as never,
+	});
+	// n8n fills in defaults for parameters the workflow does not set, as the editor saves them.
+	node.parameters = workflow.nodes[node.name].parameters;
+	const items = options.items ?? [{ json: {} }];
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(options.credentials ?? CREDENTIALS),
+		executionId: 'exec-test',
+		restApiUrl: '',
+		instanceBaseUrl: '',
+		webhookBaseUrl: '',
+		webhookWaitingBaseUrl: '',
+		webhookTestBaseUrl: '',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
+	const abortController = options.abortController ?? new AbortController();
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'manual',
+		{ resultData: { runData: {} } } as never,
+		0,
+		items,
+		{ main: [items] },
+		executeData,
+		[],
+		abortController.signal,
+	);
+	const output = await nodeType.execute!.call(context);
+	return (output as INodeExecutionData[][])[0];
+}
+
+/** An input item carrying an image as binary data, the way Read/Write Files or Google Drive do. */
+export async function imageItem(bytes: Buffer, property = 'data', mimeType = 'image/png'): Promise<INodeExecutionData> {
+	await ensureBinaryDataService();
+	return {
+		json: {},
+		binary: {
+			[property]: {
+				data: bytes.toString('base64'),
+				mimeType,
+				fileName: `input.${mimeType.split('/')[1]}`,
+			},
+		},
+	};
+}
