@@ -1,0 +1,63 @@
+// @ts-check
+'use strict';
+// Real images for the emulator: a seed-dependent pattern, encoded by sharp in the asked format.
+const sharp = require('sharp');
+
+/** Deterministic 32-bit PRNG (mulberry32), so a seed always gives the same picture. */
+function random(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * @param {{ width: number, height: number, format: 'jpeg' | 'png' | 'webp', seed: number, noise?: boolean }} spec
+ * @returns {Promise<Buffer>}
+ */
+async function renderImage({ width, height, format, seed, noise = false }) {
+	const next = random(seed);
+	const pixels = Buffer.alloc(width * height * 3);
+	if (noise) {
+		// Incompressible pixels: the file is about as large as the raw image (for memory benchmarks).
+		for (let i = 0; i < pixels.length; i += 4) pixels.writeUInt32LE((next() * 4294967296) >>> 0, Math.min(i, pixels.length - 4));
+	} else {
+		const [r0, g0, b0, r1, g1, b1] = Array.from({ length: 6 }, () => Math.floor(next() * 256));
+		const stripes = 4 + Math.floor(next() * 12);
+		const angle = next() * Math.PI;
+		const [cx, cy] = [Math.cos(angle), Math.sin(angle)];
+		for (let y = 0; y < height; y++) {
+			for (let x = 0; x < width; x++) {
+				const t = x / width;
+				const band = Math.floor(((x * cx + y * cy) / Math.max(width, height)) * stripes) % 2;
+				const offset = (y * width + x) * 3;
+				pixels[offset] = band ? r0 + (r1 - r0) * t : 255 - r0;
+				pixels[offset + 1] = band ? g0 + (g1 - g0) * t : 255 - g0;
+				pixels[offset + 2] = band ? b0 + (b1 - b0) * t : (b1 + y) % 256;
+			}
+		}
+	}
+	const image = sharp(pixels, { raw: { width, height, channels: 3 } });
+	if (format === 'png') return await image.png({ compressionLevel: noise ? 0 : 6 }).toBuffer();
+	if (format === 'webp') return await image.webp({ quality: 80 }).toBuffer();
+	return await image.jpeg({ quality: 85 }).toBuffer();
+}
+
+/**
+ * Reads an image's format and size; undefined when the bytes are not an image.
+ * @param {Buffer} bytes
+ */
+async function probeImage(bytes) {
+	try {
+		const { format, width, height } = await sharp(bytes).metadata();
+		return format && width && height ? { format, width, height } : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+module.exports = { renderImage, probeImage };
