@@ -9,7 +9,8 @@ import {
 import { resolveImages, sniffImage } from './images';
 import { readItemRequest } from './request';
 import {
-	downloadSample,
+	binaryHead,
+	downloadToBinary,
 	SAMPLE_LIFETIME_MS,
 	submitTask,
 	taskError,
@@ -118,22 +119,23 @@ export async function runItem(
 		return { json, pairedItem: { item: itemIndex } };
 	}
 
-	const downloaded = await downloadSample(errorContext, result.sample, deadline, control);
-	const info = sniffImage(downloaded.bytes);
+	const binary = await downloadToBinary(errorContext, result.sample, `${model.endpoint}-${submitted.id}`, deadline, control);
+	const info = sniffImage(await binaryHead(context, binary));
 	if (!info) {
-		throw taskError(
-			errorContext,
-			`The result URL did not return an image (${downloaded.contentType ?? 'unknown type'}, ${downloaded.bytes.length} bytes)`,
-		);
+		throw taskError(errorContext, `The result URL did not return an image (${binary.mimeType}, ${binary.fileSize})`);
 	}
-	const fileName = `${model.endpoint}-${submitted.id}.${info.extension}`;
-	const binary = await context.helpers.prepareBinaryData(downloaded.bytes, fileName, info.mimeType);
+	if (info.mimeType !== binary.mimeType) {
+		// Trust the bytes over the delivery host's Content-Type.
+		binary.mimeType = info.mimeType;
+		binary.fileExtension = info.extension;
+		binary.fileName = `${model.endpoint}-${submitted.id}.${info.extension}`;
+	}
 	Object.assign(json, {
 		width: info.width ?? json.width,
 		height: info.height ?? json.height,
 		mimeType: info.mimeType,
-		fileName,
-		fileSize: downloaded.bytes.length,
+		fileName: binary.fileName,
+		fileSize: binary.bytes ?? null,
 		elapsedSeconds: (Date.now() - startedAt) / 1000,
 	});
 	return { json, binary: { [request.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } };

@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	sleep,
+	type IBinaryData,
 	type IExecuteFunctions,
 	type INode,
 	type IHttpRequestOptions,
@@ -438,34 +439,41 @@ function terminalError(ctx: ApiErrorContext, status: string, details: unknown, i
 	return taskError(ctx, `BFL reported an unexpected status "${status}"${detail}`, 'The node treats unknown statuses as failures.');
 }
 
-export interface Downloaded {
-	bytes: Buffer;
-	contentType?: string;
-}
+/** What prepareBinaryData accepts: a Buffer or a readable stream (no Node built-in imported). */
+type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
 
 /**
- * Downloads the result with plain httpRequest, so the key never reaches the delivery host.
- * Retries 5xx, timeouts and connection errors; a 403/404 means the signed URL expired.
+ * Streams the result into n8n's binary data (to disk in filesystem mode, so a 4 MB image is never
+ * held twice) with plain httpRequest: the key never reaches the delivery host. Retries 5xx,
+ * timeouts and connection errors; a 403/404 means the signed URL expired.
  */
-export async function downloadSample(
+export async function downloadToBinary(
 	ctx: ApiErrorContext,
 	url: string,
+	fileBaseName: string,
 	deadline: Deadline,
 	control: RunControl,
-): Promise<Downloaded> {
+): Promise<IBinaryData> {
 	for (let attempt = 0; ; attempt++) {
 		if (control.signal.aborted) throw cancelled(control);
 		try {
 			const response = (await ctx.context.helpers.httpRequest({
 				method: 'GET',
 				url,
-				encoding: 'arraybuffer',
+				encoding: 'stream',
 				json: false,
 				returnFullResponse: true,
 				timeout: Math.min(DOWNLOAD_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
 				abortSignal: control.signal,
-			})) as { body: ArrayBuffer | Buffer; headers: Record<string, string | undefined> };
-			return { bytes: Buffer.from(response.body as ArrayBuffer), contentType: response.headers['content-type'] };
+			})) as { body: BinarySource; headers: Record<string, string | undefined> };
+			const mimeType = (response.headers['content-type'] ?? 'image/jpeg').split(';')[0].trim().toLowerCase();
+			const fileName = `${fileBaseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
+			const binary = await ctx.context.helpers.prepareBinaryData(response.body, fileName, mimeType);
+			const declaredLength = Number(response.headers['content-length']);
+			if (binary.bytes === undefined && Number.isFinite(declaredLength)) binary.bytes = declaredLength;
+			return binary;
 		} catch (error) {
 			if (control.signal.aborted) throw cancelled(control);
 			const failure = describeHttpError(error);
@@ -484,4 +492,17 @@ export async function downloadSample(
 			throw toApiError(ctx, failure, 'downloading the image');
 		}
 	}
+}
+
+/** The first bytes of stored binary data, enough to recognise the image and read its size. */
+export async function binaryHead(context: IExecuteFunctions, binary: IBinaryData, length = 64 * 1024): Promise<Buffer> {
+	if (binary.id) {
+		const stream = await context.helpers.getBinaryStream(binary.id, length);
+		for await (const chunk of stream) {
+			stream.destroy();
+			return Buffer.from(chunk as Buffer);
+		}
+		return Buffer.alloc(0);
+	}
+	return Buffer.from(binary.data.slice(0, Math.ceil((length * 4) / 3)), 'base64');
 }
