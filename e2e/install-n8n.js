@@ -45,6 +45,7 @@ function ensureN8n(major) {
 	if (!version) throw new Error(`Unknown n8n major ${major}; use 1 or 2`);
 	const dir = join(cacheRoot(), `n8n-${version}`);
 	const n8nBin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	/** @type {NodeJS.ProcessEnv} */
 	const env = { ...process.env, npm_config_ignore_scripts: 'true' };
 	let pathPrefix = '';
 	if (major === 2) {

@@ -1,9 +1,11 @@
 // @ts-check
 'use strict';
 // Real images for the emulator: a seed-dependent pattern, encoded by sharp in the asked format.
-const sharp = require('sharp');
+// sharp's typings describe its ESM default export; require() returns that same function.
+const sharp = /** @type {typeof import('sharp').default} */ (/** @type {unknown} */ (require('sharp')));
 
 /** Deterministic 32-bit PRNG (mulberry32), so a seed always gives the same picture. */
+/** @param {number} seed */
 function random(seed) {
 	let state = seed >>> 0;
 	return () => {

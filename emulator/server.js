@@ -483,7 +483,7 @@ class Emulator {
 	async callWebhook(task) {
 		const body = JSON.stringify(this.answer(task));
 		const headers = { 'content-type': 'application/json', ...(task.webhookSecret ? { 'x-webhook-secret': task.webhookSecret } : {}) };
-		const delivery = { taskId: task.id, url: task.webhookUrl, status: 0, error: undefined };
+		const delivery = { taskId: task.id, url: task.webhookUrl, status: 0, error: /** @type {string | undefined} */ (undefined) };
 		try {
 			const response = await undiciRequest(task.webhookUrl, { method: 'POST', headers, body });
 			delivery.status = response.statusCode;

@@ -32,11 +32,12 @@ function concurrencyLimit(context: IExecuteFunctions, itemCount: number): number
 
 function errorItem(error: Error, itemIndex: number, progress: ItemProgress): INodeExecutionData {
 	const description = (error as NodeApiError).description;
+	const taskId = progress.taskId ?? (error as NodeApiError).context?.taskId;
 	return {
 		json: {
 			error: error.message,
 			...(description ? { description } : {}),
-			...(progress.taskId ? { taskId: progress.taskId } : {}),
+			...(taskId ? { taskId } : {}),
 			...(progress.model ? { model: progress.model } : {}),
 		},
 		pairedItem: { item: itemIndex },
@@ -97,7 +98,8 @@ export class Flux implements INodeType {
 			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(this.getNode(), error, { itemIndex });
 		}
-		if (results.some((result) => result === undefined)) {
+		// `some` would skip the holes of unfinished items, so count them.
+		if (results.filter(Boolean).length < items.length) {
 			throw new NodeOperationError(this.getNode(), 'The execution was cancelled before every image was done');
 		}
 		return [results];

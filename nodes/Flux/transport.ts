@@ -240,20 +240,24 @@ export function toApiError({ context, itemIndex, taskId }: ApiErrorContext, fail
 	}
 	if (taskId) description = `${description ? `${description} ` : ''}Task ID: ${taskId}.`;
 	// Built from plain values, never from the request error, so no header (x-key) can leak.
-	return new NodeApiError(
+	const error = new NodeApiError(
 		context.getNode(),
 		{ message, httpCode: failure.status ? String(failure.status) : null } as JsonObject,
 		{ message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex },
 	);
+	if (taskId) error.context.taskId = taskId;
+	return error;
 }
 
 export function taskError(ctx: ApiErrorContext, message: string, description?: string): NodeApiError {
 	const withTask = ctx.taskId ? `${description ? `${description} ` : ''}Task ID: ${ctx.taskId}.` : description;
-	return new NodeApiError(ctx.context.getNode(), { message } as JsonObject, {
+	const error = new NodeApiError(ctx.context.getNode(), { message } as JsonObject, {
 		message,
 		description: withTask,
 		itemIndex: ctx.itemIndex,
 	});
+	if (ctx.taskId) error.context.taskId = ctx.taskId;
+	return error;
 }
 
 /** Sends the BFL key only to the API's own host or to BFL's *.bfl.ai clusters. */
@@ -320,9 +324,11 @@ export async function submitTask(ctx: ApiErrorContext, input: SubmitInput): Prom
 		}
 		const parsed = submitSchema.safeParse(typeof raw === 'string' ? safeJson(raw) : raw);
 		if (!parsed.success) {
+			// A cut-off answer may still name the task; keep its id so the error item can carry it.
+			const salvagedId = /"id"\s*:\s*"([^"]+)"/.exec(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''))?.[1];
 			throw taskError(
-				ctx,
-				'BFL answered the submit with something unexpected (no task id)',
+				{ ...ctx, taskId: salvagedId },
+				`BFL answered the submit with something unreadable${salvagedId ? '' : ' (no task id)'}`,
 				'The task may exist and be billed; it was not sent again, to avoid paying twice.',
 			);
 		}
@@ -361,7 +367,9 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 	let lastStatus = 'submitted';
 	let failures = 0;
 	for (let poll = 0; ; poll++) {
-		const wait = failures > 0 ? Math.max(pollDelay(poll), backoffDelay(failures)) : pollDelay(poll);
+		// After failed polls, back off a little more, but never past twice the normal cadence.
+		const retryWait = Math.min(2 * POLL_SCHEDULE.maxMs, backoffDelay(failures));
+		const wait = failures > 0 ? Math.max(pollDelay(poll), retryWait) : pollDelay(poll);
 		if (wait >= remaining(deadline)) {
 			throw taskError(
 				ctx,

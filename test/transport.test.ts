@@ -1,0 +1,40 @@
+/** The small rules of the transport, one behaviour each. */
+import { backoffDelay, detailText, mayCarryKey, pollDelay, POLL_SCHEDULE, retryAfterMs } from '../nodes/Flux/transport';
+
+test('Retry-After is read as seconds or as an HTTP date', () => {
+	const now = Date.parse('2026-11-26T10:00:00Z');
+	expect(retryAfterMs('3', now)).toBe(3000);
+	expect(retryAfterMs('Thu, 26 Nov 2026 10:00:05 GMT', now)).toBe(5000);
+	expect(retryAfterMs('Thu, 26 Nov 2026 09:00:00 GMT', now)).toBe(0);
+	expect(retryAfterMs(undefined, now)).toBeUndefined();
+	expect(retryAfterMs('soon', now)).toBeUndefined();
+});
+
+test('polls start within 0.5 s and back off to 2 s', () => {
+	expect(pollDelay(0)).toBeLessThanOrEqual(500);
+	const delays = Array.from({ length: 30 }, (_, index) => pollDelay(index));
+	expect(delays.every((delay, index) => index === 0 || delay >= delays[index - 1])).toBe(true);
+	expect(delays[delays.length - 1]).toBe(POLL_SCHEDULE.maxMs);
+	expect(POLL_SCHEDULE.maxMs).toBe(2000);
+});
+
+test('retry backoff is jittered and capped', () => {
+	const samples = Array.from({ length: 200 }, () => backoffDelay(20));
+	expect(Math.max(...samples)).toBeLessThanOrEqual(10_000);
+	expect(new Set(samples).size).toBeGreaterThan(1);
+});
+
+test("the key goes only to the API's own host and to BFL's https clusters", () => {
+	expect(mayCarryKey('https://api.eu2.bfl.ai/v1/get_result?id=1', 'https://api.bfl.ai')).toBe(true);
+	expect(mayCarryKey('http://127.0.0.1:8787/v1/get_result?id=1', 'http://127.0.0.1:8787')).toBe(true);
+	expect(mayCarryKey('http://localhost:8787/results/1.png', 'http://127.0.0.1:8787')).toBe(false);
+	expect(mayCarryKey('https://delivery-eu1.bfl.ai.evil.example/x', 'https://api.bfl.ai')).toBe(false);
+	expect(mayCarryKey('http://api.eu2.bfl.ai/v1/get_result', 'https://api.bfl.ai')).toBe(false);
+});
+
+test("BFL's detail is read as FastAPI entries, a string or a message", () => {
+	expect(detailText({ detail: [{ loc: ['body', 'width'], msg: 'too big' }, { loc: ['body'], msg: 'bad' }] })).toBe('width: too big; bad');
+	expect(detailText({ detail: 'Not authenticated' })).toBe('Not authenticated');
+	expect(detailText({ message: 'busy' })).toBe('busy');
+	expect(detailText(undefined)).toBeUndefined();
+});
