@@ -19,7 +19,7 @@ import { z } from 'zod';
 export const CREDENTIAL_TYPE = 'bflApi';
 
 /** Polls start fast and back off to about 2 s, so a finished task is noticed within ~0.5 s. */
-export const POLL_SCHEDULE = { firstMs: 250, factor: 1.2, maxMs: 2000 };
+export const POLL_SCHEDULE = { firstMs: 250, factor: 1.15, maxMs: 2000 };
 /** `Task not found` right after submitting can mean the cluster has not caught up yet. */
 export const TASK_NOT_FOUND_GRACE_MS = 5000;
 const SUBMIT_TIMEOUT_MS = 60_000;
