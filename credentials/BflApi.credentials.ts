@@ -77,8 +77,7 @@ export class BflApi implements ICredentialType {
 	// GET /v1/credits is free: testing the credential never starts a paid generation.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{$credentials.region === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : $credentials.region}}',
+			baseURL: '={{$credentials.region === "custom" ? $credentials.baseUrl : $credentials.region}}',
 			url: '/v1/credits',
 			method: 'GET',
 		},

@@ -218,3 +218,28 @@ test('cancelling halfway through a batch ends every wait at once and submits not
 	await sleep(300);
 	expect(submits().filter((entry) => entry.time > abortedAt)).toEqual([]);
 });
+
+/** The most tasks that were generating at the same moment, from the emulator's own records. */
+function maxOverlap(): number {
+	const tasks = [...(emulator.tasks as Map<string, { createdAt: number; readyAt: number }>).values()];
+	return Math.max(...tasks.map((task) => tasks.filter((other) => other.createdAt <= task.createdAt && other.readyAt > task.createdAt).length));
+}
+
+test('items run concurrently up to Max Concurrent Tasks, keeping input order and per-item expressions', async () => {
+	emulator.config.generationMs = 800;
+	const items = prompts(6);
+	const out = await run(items, { options: { maxConcurrentTasks: 3 } });
+	await expectImages(out, 6);
+	expect(maxOverlap()).toBe(3);
+	const promptOf = new Map(submits().map((entry) => [entry.taskId, entry.body?.prompt]));
+	expect(out.map((item) => promptOf.get(String(item.json.taskId)))).toEqual(items.map((item) => item.json.prompt));
+});
+
+test("by default the model's active-task limit sets the concurrency (6 for flux-kontext-max)", async () => {
+	emulator.config.generationMs = 800;
+	const items = prompts(8);
+	const out = await run(items, { model: 'flux-kontext-max', width: undefined, height: undefined });
+	expect(out.filter((item) => item.binary?.data)).toHaveLength(8);
+	expect(maxOverlap()).toBe(6);
+	expect(submits().filter((entry) => entry.status === 429)).toEqual([]);
+});
