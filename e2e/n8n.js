@@ -125,6 +125,37 @@ function createInstance(options = {}) {
 			}
 			return { code: result.code, run: JSON.parse(lines.slice(start, end + 1).join('\n')), stdout: result.stdout, stderr: result.stderr };
 		},
+		/**
+		 * `n8n start` on a free port; resolves once the editor (and REST API) is served.
+		 * @returns {Promise<{ baseUrl: string, stop: () => Promise<void> }>}
+		 */
+		async startServer() {
+			const port = 5900 + Math.floor(Math.random() * 90);
+			const child = spawn('node', [install.n8nBin, 'start'], {
+				env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let log = '';
+			child.stdout.on('data', (chunk) => (log += chunk));
+			child.stderr.on('data', (chunk) => (log += chunk));
+			const stop = () =>
+				new Promise((resolveStop) => {
+					if (child.exitCode !== null) return resolveStop(undefined);
+					child.once('close', () => resolveStop(undefined));
+					child.kill('SIGTERM');
+					setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+				});
+			const started = Date.now();
+			// Not /healthz/readiness: it answers before n8n is done starting (../shared/n8n-local.md).
+			while (!log.includes('Editor is now accessible')) {
+				if (child.exitCode !== null || Date.now() - started > 120_000) {
+					await stop();
+					throw new Error(`n8n start failed:\n${log.slice(-3000)}`);
+				}
+				await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+			}
+			return { baseUrl: `http://127.0.0.1:${port}`, stop: /** @type {() => Promise<void>} */ (stop) };
+		},
 		cleanup() {
 			rmSync(userFolder, { recursive: true, force: true });
 		},
