@@ -296,6 +296,13 @@ function finetune(defaultStrength: number): FieldSpec[] {
 	];
 }
 
+/** Seed, safety tolerance, output format and webhook: the fields every endpoint ends with. */
+function common(maxSafetyTolerance: 5 | 6, formats: string[], defaultFormat: string): FieldSpec[] {
+	return [seed(), safetyTolerance(maxSafetyTolerance), outputFormat(formats, defaultFormat), ...webhook()];
+}
+
+const FLUX1_FORMATS = ['jpeg', 'png'];
+
 function ultraFields(): FieldSpec[] {
 	return [
 		prompt(false),
@@ -311,10 +318,7 @@ function ultraFields(): FieldSpec[] {
 			description: 'How much the image prompt shapes the result, 0 to 1',
 		},
 		promptUpsampling(false),
-		seed(),
-		safetyTolerance(6),
-		outputFormat(['jpeg', 'png'], 'jpeg'),
-		...webhook(),
+		...common(6, FLUX1_FORMATS, 'jpeg'),
 	];
 }
 
@@ -330,14 +334,22 @@ function fillFields(): FieldSpec[] {
 		steps(15, 50, 50),
 		guidance(1.5, 100, 60),
 		promptUpsampling(false),
-		seed(),
-		safetyTolerance(6),
-		outputFormat(['jpeg', 'png'], 'jpeg'),
-		...webhook(),
+		...common(6, FLUX1_FORMATS, 'jpeg'),
 	];
 }
 
-function flux2Model(endpoint: string, displayName: string, description: string): ModelSpec {
+/**
+ * A FLUX.2 endpoint: width/height in multiples of 16 up to 4 MP, up to `references` input images,
+ * and its own prompt-upsampling fields (disable_pup on pro/max, prompt_upsampling, steps and
+ * guidance on flex, none on klein).
+ */
+function flux2Model(
+	endpoint: string,
+	displayName: string,
+	description: string,
+	references: number,
+	upsampling: FieldSpec[],
+): ModelSpec {
 	return {
 		endpoint,
 		displayName,
@@ -347,33 +359,10 @@ function flux2Model(endpoint: string, displayName: string, description: string):
 		maxPixels: FOUR_MP,
 		fields: [
 			prompt(true),
-			...referenceImages(8),
+			...referenceImages(references),
 			...flux2Size(),
-			disablePup(),
-			seed(),
-			safetyTolerance(5),
-			outputFormat(['jpeg', 'png', 'webp'], 'jpeg'),
-			...webhook(),
-		],
-	};
-}
-
-function kleinModel(endpoint: string, displayName: string, description: string): ModelSpec {
-	return {
-		endpoint,
-		displayName,
-		description,
-		operations: ['generate', 'edit'],
-		activeTaskLimit: 24,
-		maxPixels: FOUR_MP,
-		fields: [
-			prompt(true),
-			...referenceImages(4),
-			...flux2Size(),
-			seed(),
-			safetyTolerance(5),
-			outputFormat(['jpeg', 'png', 'webp'], 'jpeg'),
-			...webhook(),
+			...upsampling,
+			...common(5, ['jpeg', 'png', 'webp'], 'jpeg'),
 		],
 	};
 }
@@ -389,11 +378,8 @@ function kontextModel(endpoint: string, displayName: string, activeTaskLimit: nu
 			prompt(true),
 			...referenceImages(4),
 			aspectRatio(''),
-			seed(),
 			promptUpsampling(false),
-			safetyTolerance(6),
-			outputFormat(['jpeg', 'png'], 'png'),
-			...webhook(),
+			...common(6, FLUX1_FORMATS, 'png'),
 		],
 	};
 }
@@ -420,10 +406,7 @@ function controlModel(
 			steps(15, 50, 50),
 			guidance(1, 100, guidanceDefault),
 			promptUpsampling(false),
-			seed(),
-			safetyTolerance(6),
-			outputFormat(['jpeg', 'png'], 'jpeg'),
-			...webhook(),
+			...common(6, FLUX1_FORMATS, 'jpeg'),
 		],
 	};
 }
@@ -433,32 +416,17 @@ function cannyThreshold(api: string, defaultValue: number): NumberField {
 }
 
 export const MODELS: ModelSpec[] = [
-	flux2Model('flux-2-max', 'FLUX.2 [max]', 'Highest quality FLUX.2, with grounding search'),
-	flux2Model('flux-2-pro-preview', 'FLUX.2 [pro] Preview', 'Latest FLUX.2 [pro], updated by BFL'),
-	flux2Model('flux-2-pro', 'FLUX.2 [pro]', 'Pinned FLUX.2 [pro] snapshot for reproducible results'),
-	{
-		endpoint: 'flux-2-flex',
-		displayName: 'FLUX.2 [flex]',
-		description: 'FLUX.2 with control over steps and guidance',
-		operations: ['generate', 'edit'],
-		activeTaskLimit: 24,
-		maxPixels: FOUR_MP,
-		fields: [
-			prompt(true),
-			...referenceImages(8),
-			...flux2Size(),
-			promptUpsampling(true),
-			steps(1, 50, 50),
-			guidance(1.5, 10, 5),
-			seed(),
-			safetyTolerance(5),
-			outputFormat(['jpeg', 'png', 'webp'], 'jpeg'),
-			...webhook(),
-		],
-	},
-	kleinModel('flux-2-klein-4b', 'FLUX.2 [klein] 4B', 'Fastest and cheapest FLUX.2, sub-second'),
-	kleinModel('flux-2-klein-9b-preview', 'FLUX.2 [klein] 9B Preview', 'FLUX.2 [klein] 9B, faster edits'),
-	kleinModel('flux-2-klein-9b', 'FLUX.2 [klein] 9B', 'Fast FLUX.2 with better quality than 4B'),
+	flux2Model('flux-2-max', 'FLUX.2 [max]', 'Highest quality FLUX.2, with grounding search', 8, [disablePup()]),
+	flux2Model('flux-2-pro-preview', 'FLUX.2 [pro] Preview', 'Latest FLUX.2 [pro], updated by BFL', 8, [disablePup()]),
+	flux2Model('flux-2-pro', 'FLUX.2 [pro]', 'Pinned FLUX.2 [pro] snapshot for reproducible results', 8, [disablePup()]),
+	flux2Model('flux-2-flex', 'FLUX.2 [flex]', 'FLUX.2 with control over steps and guidance', 8, [
+		promptUpsampling(true),
+		steps(1, 50, 50),
+		guidance(1.5, 10, 5),
+	]),
+	flux2Model('flux-2-klein-4b', 'FLUX.2 [klein] 4B', 'Fastest and cheapest FLUX.2, sub-second', 4, []),
+	flux2Model('flux-2-klein-9b-preview', 'FLUX.2 [klein] 9B Preview', 'FLUX.2 [klein] 9B, faster edits', 4, []),
+	flux2Model('flux-2-klein-9b', 'FLUX.2 [klein] 9B', 'Fast FLUX.2 with better quality than 4B', 4, []),
 	kontextModel('flux-kontext-max', 'FLUX.1 Kontext [max]', 6),
 	kontextModel('flux-kontext-pro', 'FLUX.1 Kontext [pro]', 24),
 	{
@@ -491,10 +459,7 @@ export const MODELS: ModelSpec[] = [
 			...flux1Size(),
 			imagePrompt(),
 			promptUpsampling(false),
-			seed(),
-			safetyTolerance(6),
-			outputFormat(['jpeg', 'png'], 'jpeg'),
-			...webhook(),
+			...common(6, FLUX1_FORMATS, 'jpeg'),
 		],
 	},
 	{
@@ -521,10 +486,7 @@ export const MODELS: ModelSpec[] = [
 				description: 'Guidance interval, 1 to 4',
 			},
 			promptUpsampling(false),
-			seed(),
-			safetyTolerance(6),
-			outputFormat(['jpeg', 'png'], 'jpeg'),
-			...webhook(),
+			...common(6, FLUX1_FORMATS, 'jpeg'),
 		],
 	},
 	{
@@ -541,10 +503,7 @@ export const MODELS: ModelSpec[] = [
 			steps(1, 50, 28),
 			guidance(1.5, 5, 3),
 			promptUpsampling(false),
-			seed(),
-			safetyTolerance(6),
-			outputFormat(['jpeg', 'png'], 'jpeg'),
-			...webhook(),
+			...common(6, FLUX1_FORMATS, 'jpeg'),
 		],
 	},
 	{
@@ -577,10 +536,7 @@ export const MODELS: ModelSpec[] = [
 			steps(15, 50, 50),
 			guidance(1.5, 100, 60),
 			promptUpsampling(false),
-			seed(),
-			safetyTolerance(6),
-			outputFormat(['jpeg', 'png'], 'jpeg'),
-			...webhook(),
+			...common(6, FLUX1_FORMATS, 'jpeg'),
 		],
 	},
 	controlModel(
