@@ -184,7 +184,7 @@ async function main() {
 			'memory growth from downloading the 100 images',
 			`${growth.toFixed(0)} MB = ${(growth / imageMb).toFixed(1)} images' worth (holding all 100 would take ${(100 * imageMb).toFixed(0)} MB)`,
 		);
-		line('50 items, same workflow: peak RSS of n8n', `${fiftyPeak.toFixed(0)} MB (flat in the item count: images are not held)`);
+		line('50 items, same workflow: peak RSS of n8n', `${fiftyPeak.toFixed(0)} MB`);
 		line('growth over the 1-item run', `${(hundredPeak - onePeak).toFixed(0)} MB = ${((hundredPeak - onePeak) / imageMb).toFixed(1)} images' worth`);
 	} finally {
 		n8n.cleanup();

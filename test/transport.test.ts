@@ -1,5 +1,7 @@
 /** The small rules of the transport, one behaviour each. */
-import { backoffDelay, detailText, mayCarryKey, pollDelay, POLL_SCHEDULE, retryAfterMs } from '../nodes/Flux/transport';
+import { backoffDelay, pollDelay, POLL_SCHEDULE, retryAfterMs } from '../nodes/Flux/control';
+import { detailText } from '../nodes/Flux/errors';
+import { mayCarryKey } from '../nodes/Flux/transport';
 
 test('Retry-After is read as seconds or as an HTTP date', () => {
 	const now = Date.parse('2026-11-26T10:00:00Z');
@@ -10,10 +12,11 @@ test('Retry-After is read as seconds or as an HTTP date', () => {
 	expect(retryAfterMs('soon', now)).toBeUndefined();
 });
 
-test('polls start within 0.5 s and back off to 2 s', () => {
+test('polls start within 0.5 s and back off to 2 s as the task ages', () => {
 	expect(pollDelay(0)).toBeLessThanOrEqual(500);
-	const delays = Array.from({ length: 30 }, (_, index) => pollDelay(index));
+	const delays = Array.from({ length: 120 }, (_, second) => pollDelay(second * 1000));
 	expect(delays.every((delay, index) => index === 0 || delay >= delays[index - 1])).toBe(true);
+	expect(pollDelay(3000)).toBeLessThan(500); // a 3 s task is noticed within half a second
 	expect(delays[delays.length - 1]).toBe(POLL_SCHEDULE.maxMs);
 	expect(POLL_SCHEDULE.maxMs).toBe(2000);
 });

@@ -12,7 +12,8 @@ import {
 import { fluxProperties } from './fields';
 import { readModel } from './request';
 import { apiBaseUrl, runItem, type ItemProgress } from './run';
-import { createRunControl, CREDENTIAL_TYPE } from './transport';
+import { createRunControl } from './control';
+import { CREDENTIAL_TYPE } from './transport';
 
 /** The smallest active-task limit among the items' models, or the user's own setting. */
 function concurrencyLimit(context: IExecuteFunctions, itemCount: number): number {

@@ -8,16 +8,9 @@ import {
 
 import { resolveImages, sniffImage } from './images';
 import { readItemRequest } from './request';
-import {
-	binaryHead,
-	downloadToBinary,
-	SAMPLE_LIFETIME_MS,
-	submitTask,
-	taskError,
-	waitForResult,
-	type ApiErrorContext,
-	type RunControl,
-} from './transport';
+import type { RunControl } from './control';
+import { taskError, type ApiErrorContext } from './errors';
+import { binaryHead, downloadToBinary, SAMPLE_LIFETIME_MS, submitTask, waitForResult } from './transport';
 
 /** One item, top to bottom: parameters, body, images, submit, poll, download, binary. */
 

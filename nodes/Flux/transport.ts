@@ -1,32 +1,29 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	sleep,
-	type IBinaryData,
-	type IExecuteFunctions,
-	type INode,
-	type IHttpRequestOptions,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-workflow';
 import { z } from 'zod';
+
+import { backoffDelay, cancelled, pause, pollDelay, POLL_SCHEDULE, retryAfterMs, type RunControl } from './control';
+import {
+	describeHttpError,
+	isTransient,
+	neverSent,
+	taskError,
+	toApiError,
+	type ApiErrorContext,
+} from './errors';
 
 /**
  * Every HTTP exchange with BFL: submit (never resent once it may have arrived), poll the returned
  * polling_url (bounded, cancellable, retried on transient failures) and download the result
- * without the key. Errors leave here as NodeApiError with a message a person understands.
+ * without the key.
  */
 
 export const CREDENTIAL_TYPE = 'bflApi';
 
-/** Polls start fast and back off to about 2 s, so a finished task is noticed within ~0.5 s. */
-export const POLL_SCHEDULE = { firstMs: 250, factor: 1.15, maxMs: 2000 };
 /** `Task not found` right after submitting can mean the cluster has not caught up yet. */
 export const TASK_NOT_FOUND_GRACE_MS = 5000;
 const SUBMIT_TIMEOUT_MS = 60_000;
 const POLL_TIMEOUT_MS = 30_000;
 const DOWNLOAD_TIMEOUT_MS = 120_000;
-const RETRY_BASE_MS = 500;
-const RETRY_CAP_MS = 10_000;
 export const SAMPLE_LIFETIME_MS = 10 * 60_000;
 
 const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing']);
@@ -66,199 +63,6 @@ export type ReadyResult = NonNullable<z.infer<typeof pollSchema>['result']> & {
 	settledCost?: number | null;
 	polls: number;
 };
-
-/** What one item's run shares with the rest of the execution. */
-export interface RunControl {
-	node: INode;
-	/** Aborts when the execution is cancelled or the node gives up on the whole run. */
-	signal: AbortSignal;
-	/** Rejects when `signal` aborts; raced against every wait. */
-	aborted: Promise<never>;
-	/** Set by the first 402: later items fail at once with this message and are not submitted. */
-	outOfCredits?: NodeApiError;
-}
-
-/** Whatever fails after the run was aborted is a consequence of the abort, not its own error. */
-export function cancelled(control: RunControl): NodeOperationError {
-	return new NodeOperationError(control.node, 'The execution was cancelled');
-}
-
-export function createRunControl(
-	node: INode,
-	executionSignal: AbortSignal | undefined,
-): RunControl & { abort: () => void; dispose: () => void } {
-	const controller = new AbortController();
-	const abort = () => controller.abort();
-	if (executionSignal?.aborted) abort();
-	executionSignal?.addEventListener('abort', abort, { once: true });
-	const dispose = () => executionSignal?.removeEventListener('abort', abort);
-	const control: RunControl = { node, signal: controller.signal, aborted: Promise.resolve() as Promise<never> };
-	control.aborted = new Promise<never>((_, reject) => {
-		const fail = () => reject(cancelled(control));
-		if (controller.signal.aborted) fail();
-		else controller.signal.addEventListener('abort', fail, { once: true });
-	});
-	control.aborted.catch(() => undefined); // observed by races only; never an unhandled rejection
-	return { ...control, abort, dispose };
-}
-
-/** Sleeps `ms`, or rejects at once when the run is cancelled. */
-export async function pause(control: RunControl, ms: number): Promise<void> {
-	if (control.signal.aborted) throw cancelled(control);
-	await Promise.race([sleep(Math.max(0, ms)), control.aborted]);
-}
-
-export function pollDelay(pollIndex: number): number {
-	return Math.min(POLL_SCHEDULE.maxMs, POLL_SCHEDULE.firstMs * POLL_SCHEDULE.factor ** pollIndex);
-}
-
-/** Exponential backoff with full jitter. */
-export function backoffDelay(attempt: number): number {
-	return Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
-}
-
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: unknown, now = Date.now()): number | undefined {
-	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-	const date = Date.parse(String(value));
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-interface HttpFailure {
-	status?: number;
-	body?: unknown;
-	headers: Record<string, unknown>;
-	code?: string;
-	message: string;
-}
-
-/** Reads status, body and error code from an n8n/axios error, whatever wraps it. */
-export function describeHttpError(error: unknown): HttpFailure {
-	const layers: Array<Record<string, unknown>> = [];
-	let current = error as Record<string, unknown> | undefined;
-	for (let depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
-		layers.push(current);
-		current = current.cause as Record<string, unknown> | undefined;
-	}
-	const response = layers
-		.map((layer) => layer.response as Record<string, unknown> | undefined)
-		.find((candidate) => candidate && typeof candidate === 'object');
-	const httpCode = layers.map((layer) => layer.httpCode).find((code) => code !== undefined && code !== null);
-	const status = Number(response?.status ?? response?.statusCode ?? httpCode) || undefined;
-	const code = layers.map((layer) => layer.code).find((candidate) => typeof candidate === 'string') as
-		| string
-		| undefined;
-	let body = response?.data ?? response?.body;
-	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) body = Buffer.from(body as ArrayBuffer).toString('utf8');
-	if (typeof body === 'string') {
-		try {
-			body = JSON.parse(body);
-		} catch {
-			// keep the text
-		}
-	}
-	return {
-		status,
-		body,
-		headers: (response?.headers as Record<string, unknown>) ?? {},
-		code,
-		message: String((error as Error)?.message ?? error),
-	};
-}
-
-function isTransient(failure: HttpFailure): boolean {
-	if (failure.status === undefined) return true; // timeout, reset, refused, DNS
-	return failure.status === 429 || failure.status >= 500;
-}
-
-/** A connect-level failure means the request never reached BFL, so resending cannot pay twice. */
-function neverSent(failure: HttpFailure): boolean {
-	return failure.status === undefined && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(failure.code ?? '');
-}
-
-/** The text of BFL's `detail` (a string, or FastAPI's list of {loc, msg}). */
-export function detailText(body: unknown): string | undefined {
-	if (!body || typeof body !== 'object') return typeof body === 'string' && body ? body.slice(0, 300) : undefined;
-	const { detail, message } = body as { detail?: unknown; message?: unknown };
-	if (Array.isArray(detail)) {
-		return detail
-			.map((entry: { loc?: unknown[]; msg?: string }) => {
-				const field = (entry.loc ?? []).filter((part) => part !== 'body').join('.');
-				return field ? `${field}: ${entry.msg}` : String(entry.msg);
-			})
-			.join('; ');
-	}
-	if (typeof detail === 'string') return detail;
-	if (typeof message === 'string') return message;
-	return undefined;
-}
-
-export interface ApiErrorContext {
-	context: IExecuteFunctions;
-	itemIndex: number;
-	taskId?: string;
-}
-
-/** One message per HTTP failure that a person can act on. The key never appears in it. */
-export function toApiError({ context, itemIndex, taskId }: ApiErrorContext, failure: HttpFailure, during: string): NodeApiError {
-	const detail = detailText(failure.body);
-	const suffix = detail ? `: ${detail}` : '';
-	let message: string;
-	let description: string | undefined;
-	switch (failure.status) {
-		case 401:
-		case 403:
-			message = `BFL rejected the API key (${failure.status})${suffix}`;
-			description =
-				'Check the API key and region in the BFL credential. Keys come from https://dashboard.bfl.ai; finetunes only work on the region (US1/EU1) they were trained on.';
-			break;
-		case 402:
-			message = `Out of BFL credits${suffix}`;
-			description = 'Top up your credits at https://dashboard.bfl.ai, then run the workflow again.';
-			break;
-		case 422:
-			message = `BFL rejected the request${suffix}`;
-			description = 'A field is out of the range BFL accepts for this model.';
-			break;
-		case 429:
-			message = `BFL is busy: too many active tasks for this account${suffix}`;
-			description =
-				'BFL allows 24 active tasks per account (6 for FLUX.1 Kontext [max]). Lower "Max Concurrent Tasks" or retry later.';
-			break;
-		default:
-			if (failure.status && failure.status >= 500) {
-				message = `BFL server error (${failure.status}) while ${during}${suffix}`;
-				description = 'BFL had a problem; try again in a moment.';
-			} else if (failure.status) {
-				message = `BFL answered ${failure.status} while ${during}${suffix}`;
-			} else {
-				message = `Could not reach BFL while ${during}: ${failure.code ?? failure.message}`;
-				description = 'Check the network and the region or base URL in the BFL credential.';
-			}
-	}
-	if (taskId) description = `${description ? `${description} ` : ''}Task ID: ${taskId}.`;
-	// Built from plain values, never from the request error, so no header (x-key) can leak.
-	const error = new NodeApiError(
-		context.getNode(),
-		{ message, httpCode: failure.status ? String(failure.status) : null } as JsonObject,
-		{ message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex },
-	);
-	if (taskId) error.context.taskId = taskId;
-	return error;
-}
-
-export function taskError(ctx: ApiErrorContext, message: string, description?: string): NodeApiError {
-	const withTask = ctx.taskId ? `${description ? `${description} ` : ''}Task ID: ${ctx.taskId}.` : description;
-	const error = new NodeApiError(ctx.context.getNode(), { message } as JsonObject, {
-		message,
-		description: withTask,
-		itemIndex: ctx.itemIndex,
-	});
-	if (ctx.taskId) error.context.taskId = ctx.taskId;
-	return error;
-}
 
 /** Sends the BFL key only to the API's own host or to BFL's *.bfl.ai clusters. */
 export function mayCarryKey(url: string, baseUrl: string): boolean {
@@ -369,7 +173,8 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 	for (let poll = 0; ; poll++) {
 		// After failed polls, back off a little more, but never past twice the normal cadence.
 		const retryWait = Math.min(2 * POLL_SCHEDULE.maxMs, backoffDelay(failures));
-		const wait = failures > 0 ? Math.max(pollDelay(poll), retryWait) : pollDelay(poll);
+		const cadence = pollDelay(Date.now() - submittedAt);
+		const wait = failures > 0 ? Math.max(cadence, retryWait) : cadence;
 		if (wait >= remaining(deadline)) {
 			throw taskError(
 				ctx,
