@@ -18,7 +18,8 @@ const { readFileSync } = require('node:fs');
 const { resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
-const CREDENTIAL = { id: 'bflBenchCred001', name: 'BFL (bench)' };
+const { createInstance, nodeOutput, FLUX_NODE_TYPE } = require('../e2e/n8n');
+const { CREDENTIAL, codeNode, node, workflow } = require('../e2e/workflows');
 
 function median(values) {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -31,38 +32,13 @@ function percentile(values, p) {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** @param {string} id @param {number} count @param {Record<string, unknown>} fluxParameters */
-function workflow(id, count, fluxParameters) {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: 'a0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'a0000000-0000-4000-8000-000000000002',
-				name: 'Items',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [200, 0],
-				parameters: { jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { i } }));` },
-			},
-			{
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: 'FLUX',
-				type: 'n8n-nodes-bfl.flux',
-				typeVersion: 1,
-				position: [400, 0],
-				parameters: { operation: 'generate', model: 'flux-2-klein-4b', ...fluxParameters },
-				credentials: { bflApi: CREDENTIAL },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: 'FLUX', type: 'main', index: 0 }]] },
-		},
-	};
+/** Manual Trigger → `count` items → FLUX (klein 4B) with these parameters. */
+function benchWorkflow(id, count, fluxParameters) {
+	const items = Array.from({ length: count }, (_, i) => ({ i }));
+	return workflow(id, [
+		codeNode('Items', items),
+		node('FLUX', FLUX_NODE_TYPE, { operation: 'generate', model: 'flux-2-klein-4b', ...fluxParameters }),
+	]);
 }
 
 /** Peak resident memory (VmHWM) of a process and its children, sampled until it exits. */
@@ -92,7 +68,6 @@ async function main() {
 	const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 	if (build.status !== 0) throw new Error('npm run build failed');
 	const { startEmulator } = require('../emulator/server');
-	const { createInstance, nodeOutput } = require('../e2e/n8n');
 
 	const major = /** @type {1 | 2} */ (Number(process.env.N8N_MAJOR ?? 1));
 	const emulator = await startEmulator({ generationMs: 3000, activeTaskLimit: 24 });
@@ -105,13 +80,13 @@ async function main() {
 		const baselineItems = Number(process.env.BENCH_BASELINE_ITEMS ?? 48);
 		const noise = { prompt: '=memory bench {{ $json.i }} [[noise]]', width: 1152, height: 1152, modelOptions: { outputFormat: 'png' } };
 		await n8n.importCredentials(credential);
-		await n8n.importWorkflow(workflow('benchConcurrent', 48, small));
-		await n8n.importWorkflow(workflow('benchSequential', baselineItems, { ...small, options: { maxConcurrentTasks: 1 } }));
+		await n8n.importWorkflow(benchWorkflow('benchConcurrent', 48, small));
+		await n8n.importWorkflow(benchWorkflow('benchSequential', baselineItems, { ...small, options: { maxConcurrentTasks: 1 } }));
 		await fsN8n.importCredentials(credential);
-		await fsN8n.importWorkflow(workflow('benchMemory1000', 100, noise));
-		await fsN8n.importWorkflow(workflow('benchMemory0001', 1, noise));
-		await fsN8n.importWorkflow(workflow('benchMemoryJson', 100, { ...noise, options: { downloadImage: false } }));
-		await fsN8n.importWorkflow(workflow('benchMemory0050', 50, noise));
+		await fsN8n.importWorkflow(benchWorkflow('benchMemory1000', 100, noise));
+		await fsN8n.importWorkflow(benchWorkflow('benchMemory0001', 1, noise));
+		await fsN8n.importWorkflow(benchWorkflow('benchMemoryJson', 100, { ...noise, options: { downloadImage: false } }));
+		await fsN8n.importWorkflow(benchWorkflow('benchMemory0050', 50, noise));
 		console.log(`n8n ${n8n.version}, emulator generation 3 s, limit 24 active tasks\n`);
 
 		// 1. Throughput

@@ -13,39 +13,10 @@ const { join } = require('node:path');
 const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
 const { createInstance, nodeOutput, FLUX_NODE_TYPE } = require('./n8n');
+const { CREDENTIAL, codeNode, node, workflow } = require('./workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
-const CREDENTIAL = { id: 'bflE2eCred00001', name: 'BFL (e2e)' };
 const KEY = 'bfl_e2e_placeholder_key';
-
-let nodeCounter = 0;
-/** @param {string} name @param {string} type @param {Record<string, unknown>} parameters @param {Record<string, unknown>} [extra] */
-function node(name, type, parameters, extra = {}) {
-	nodeCounter++;
-	return {
-		id: `00000000-0000-4000-8000-${String(nodeCounter).padStart(12, '0')}`,
-		name,
-		type,
-		typeVersion: type === 'n8n-nodes-base.code' ? 2 : 1,
-		position: [nodeCounter * 200, 0],
-		parameters,
-		...(type === FLUX_NODE_TYPE ? { credentials: { bflApi: CREDENTIAL } } : {}),
-		...extra,
-	};
-}
-
-/** A linear workflow: Manual Trigger → nodes in order. */
-function workflow(id, nodes) {
-	const all = [node('Start', 'n8n-nodes-base.manualTrigger', {}), ...nodes];
-	const connections = Object.fromEntries(
-		all.slice(0, -1).map((current, index) => [current.name, { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] }]),
-	);
-	return { id, name: id, active: false, settings: { executionOrder: 'v1' }, nodes: all, connections };
-}
-
-function codeNode(name, items) {
-	return node(name, 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` });
-}
 
 /** @param {any} item */
 async function imageOf(item, property = 'data') {

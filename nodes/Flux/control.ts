@@ -26,7 +26,7 @@ export interface RunControl {
 }
 
 /** Whatever fails after the run was aborted is a consequence of the abort, not its own error. */
-export function cancelled(control: RunControl): NodeOperationError {
+export function cancelled(control: Pick<RunControl, 'node'>): NodeOperationError {
 	return new NodeOperationError(control.node, 'The execution was cancelled');
 }
 
@@ -35,18 +35,15 @@ export function createRunControl(
 	executionSignal: AbortSignal | undefined,
 ): RunControl & { abort: () => void; dispose: () => void } {
 	const controller = new AbortController();
+	const aborted = new Promise<never>((_, reject) => {
+		controller.signal.addEventListener('abort', () => reject(cancelled({ node })), { once: true });
+	});
+	aborted.catch(() => undefined); // observed by races only; never an unhandled rejection
 	const abort = () => controller.abort();
 	if (executionSignal?.aborted) abort();
 	executionSignal?.addEventListener('abort', abort, { once: true });
 	const dispose = () => executionSignal?.removeEventListener('abort', abort);
-	const control: RunControl = { node, signal: controller.signal, aborted: Promise.resolve() as Promise<never> };
-	control.aborted = new Promise<never>((_, reject) => {
-		const fail = () => reject(cancelled(control));
-		if (controller.signal.aborted) fail();
-		else controller.signal.addEventListener('abort', fail, { once: true });
-	});
-	control.aborted.catch(() => undefined); // observed by races only; never an unhandled rejection
-	return { ...control, abort, dispose };
+	return { node, signal: controller.signal, aborted, abort, dispose };
 }
 
 /** Sleeps `ms`, or rejects at once when the run is cancelled. */

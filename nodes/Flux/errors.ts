@@ -81,7 +81,7 @@ export interface ApiErrorContext {
 }
 
 /** One message per HTTP failure that a person can act on. The key never appears in it. */
-export function toApiError({ context, itemIndex, taskId }: ApiErrorContext, failure: HttpFailure, during: string): NodeApiError {
+export function toApiError(ctx: ApiErrorContext, failure: HttpFailure, during: string): NodeApiError {
 	const detail = detailText(failure.body);
 	const suffix = detail ? `: ${detail}` : '';
 	let message: string;
@@ -117,22 +117,21 @@ export function toApiError({ context, itemIndex, taskId }: ApiErrorContext, fail
 				description = 'Check the network and the region or base URL in the BFL credential.';
 			}
 	}
-	if (taskId) description = `${description ? `${description} ` : ''}Task ID: ${taskId}.`;
-	// Built from plain values, never from the request error, so no header (x-key) can leak.
-	const error = new NodeApiError(
-		context.getNode(),
-		{ message, httpCode: failure.status ? String(failure.status) : null } as JsonObject,
-		{ message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex },
-	);
-	if (taskId) error.context.taskId = taskId;
-	return error;
+	return taskError(ctx, message, description, failure.status);
 }
 
-export function taskError(ctx: ApiErrorContext, message: string, description?: string): NodeApiError {
+/**
+ * The node's error for an item: the task id (when there is one) in the description and the
+ * context, for the error item. Built from plain values, never from a request error, so no header
+ * (x-key) can leak.
+ */
+export function taskError(ctx: ApiErrorContext, message: string, description?: string, status?: number): NodeApiError {
 	const withTask = ctx.taskId ? `${description ? `${description} ` : ''}Task ID: ${ctx.taskId}.` : description;
-	const error = new NodeApiError(ctx.context.getNode(), { message } as JsonObject, {
+	const httpCode = status ? String(status) : undefined;
+	const error = new NodeApiError(ctx.context.getNode(), { message, httpCode: httpCode ?? null } as JsonObject, {
 		message,
 		description: withTask,
+		httpCode,
 		itemIndex: ctx.itemIndex,
 	});
 	if (ctx.taskId) error.context.taskId = ctx.taskId;

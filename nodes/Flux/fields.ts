@@ -199,10 +199,13 @@ function nodeOptionsProperty(): INodeProperties {
 	};
 }
 
+const NODE_OPTION_DEFAULTS: Record<string, unknown> = Object.fromEntries(
+	(nodeOptionsProperty().options ?? []).map((option) => [option.name, 'default' in option ? option.default : undefined]),
+);
+
 /** The default of one entry of the node's Options collection. */
 export function nodeOptionDefault(name: string): unknown {
-	const option = nodeOptionsProperty().options?.find((candidate) => candidate.name === name);
-	return option && 'default' in option ? option.default : undefined;
+	return NODE_OPTION_DEFAULTS[name];
 }
 
 export function fluxProperties(): INodeProperties[] {

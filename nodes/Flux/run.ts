@@ -91,7 +91,7 @@ export async function runItem(
 		baseUrl,
 		deadline,
 		control,
-		safetyTolerance: typeof body.safety_tolerance === 'number' ? body.safety_tolerance : 2,
+		safetyTolerance: typeof body.safety_tolerance === 'number' ? body.safety_tolerance : Number(safetyField?.default),
 		maxSafetyTolerance: safetyField && 'max' in safetyField ? safetyField.max : undefined,
 	});
 	Object.assign(json, {
@@ -112,7 +112,8 @@ export async function runItem(
 		return { json, pairedItem: { item: itemIndex } };
 	}
 
-	const binary = await downloadToBinary(errorContext, result.sample, `${model.endpoint}-${submitted.id}`, deadline, control);
+	const fileBaseName = `${model.endpoint}-${submitted.id}`;
+	const binary = await downloadToBinary(errorContext, result.sample, fileBaseName, deadline, control);
 	const info = sniffImage(await binaryHead(context, binary));
 	if (!info) {
 		throw taskError(errorContext, `The result URL did not return an image (${binary.mimeType}, ${binary.fileSize})`);
@@ -121,7 +122,7 @@ export async function runItem(
 		// Trust the bytes over the delivery host's Content-Type.
 		binary.mimeType = info.mimeType;
 		binary.fileExtension = info.extension;
-		binary.fileName = `${model.endpoint}-${submitted.id}.${info.extension}`;
+		binary.fileName = `${fileBaseName}.${info.extension}`;
 	}
 	Object.assign(json, {
 		width: info.width ?? json.width,

@@ -26,6 +26,9 @@ const POLL_TIMEOUT_MS = 30_000;
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 export const SAMPLE_LIFETIME_MS = 10 * 60_000;
 
+/** Said of every submit whose outcome is unknown: it is never sent a second time. */
+const NOT_RESENT = 'The task may exist and be billed; it was not sent again, to avoid paying twice.';
+
 const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing']);
 
 const submitSchema = z.object({
@@ -122,27 +125,29 @@ export async function submitTask(ctx: ApiErrorContext, input: SubmitInput): Prom
 			const apiError = toApiError(ctx, failure, 'submitting the task');
 			if (failure.status === 402) control.outOfCredits = apiError;
 			if (!retryable && (failure.status === undefined || failure.status >= 500)) {
-				apiError.description = `${apiError.description ?? ''} The request may have reached BFL, so the task may exist and be billed; it was not sent again, to avoid paying twice.`.trim();
+				apiError.description = `${apiError.description ?? ''} The request may have reached BFL. ${NOT_RESENT}`.trim();
 			}
 			throw apiError;
 		}
-		const parsed = submitSchema.safeParse(typeof raw === 'string' ? safeJson(raw) : raw);
+		const parsed = submitSchema.safeParse(parseAnswer(raw));
 		if (!parsed.success) {
 			// A cut-off answer may still name the task; keep its id so the error item can carry it.
 			const salvagedId = /"id"\s*:\s*"([^"]+)"/.exec(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''))?.[1];
 			throw taskError(
 				{ ...ctx, taskId: salvagedId },
 				`BFL answered the submit with something unreadable${salvagedId ? '' : ' (no task id)'}`,
-				'The task may exist and be billed; it was not sent again, to avoid paying twice.',
+				NOT_RESENT,
 			);
 		}
 		return parsed.data;
 	}
 }
 
-function safeJson(text: string): unknown {
+/** An answer as JSON: n8n hands over unparseable JSON as text, which then reads as undefined. */
+function parseAnswer(raw: unknown): unknown {
+	if (typeof raw !== 'string') return raw;
 	try {
-		return JSON.parse(text);
+		return JSON.parse(raw);
 	} catch {
 		return undefined;
 	}
@@ -207,7 +212,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 			}
 			throw toApiError(ctx, failure, 'waiting for the image');
 		}
-		const parsed = pollSchema.safeParse(typeof raw === 'string' ? safeJson(raw) : raw);
+		const parsed = pollSchema.safeParse(parseAnswer(raw));
 		const status = parsed.success ? (parsed.data.status ?? parsed.data.state) : undefined;
 		if (!parsed.success || !status) {
 			// A garbled answer to a GET is safe to ask again.
