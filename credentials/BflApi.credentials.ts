@@ -63,6 +63,16 @@ export class BflApi implements ICredentialType {
 			description: 'Base URL without /v1, e.g. http://127.0.0.1:8787 for the local emulator',
 			displayOptions: { show: { region: ['custom'] } },
 		},
+		{
+			displayName: 'Finetune Base URL',
+			name: 'finetuneBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.us1.bfl.ai',
+			description:
+				'Where FLUX.1 finetunes live, when the node\'s Finetune Host is Auto. Empty: the Base URL. (With the Global, EU or US region, Auto means api.us1.bfl.ai, or api.eu1.bfl.ai for EU.)',
+			displayOptions: { show: { region: ['custom'] } },
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -81,5 +91,21 @@ export class BflApi implements ICredentialType {
 			url: '/v1/credits',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'BFL refused the API key (401). Copy a key from https://dashboard.bfl.ai (API Keys) and paste it again.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'BFL refused the API key (403): it is wrong, revoked, or not valid for this region. Get a key at https://dashboard.bfl.ai (API Keys).',
+				},
+			},
+		],
 	};
 }

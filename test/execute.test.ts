@@ -206,7 +206,7 @@ describe('bad input fails before any request', () => {
 		[
 			'more than 4 MP on FLUX.2',
 			{ ...generate, width: 2560, height: 2048 },
-			/Width \(width\) × height must be at most 4194304 pixels .*got 2560×2048/,
+			/Width \(width\) × height must be at most 4,194,304 pixels .*got 2560×2048/,
 		],
 		['a missing prompt', { operation: 'generate', model: 'flux-2-pro', prompt: '' }, /Prompt \(prompt\) is required/],
 		[
@@ -245,7 +245,7 @@ describe('bad input fails before any request', () => {
 				items: [{ json: {}, binary: { doc: { data: Buffer.from('%PDF-1.4 hello').toString('base64'), mimeType: 'application/pdf' } } }],
 			}),
 		);
-		expect(error.message).toMatch(/Input Image \(inputImage\): binary property "doc" is not a PNG, JPEG, WebP or GIF image \(application\/pdf\)/);
+		expect(error.message).toMatch(/Input Image \(inputImage\): binary property "doc" \(application\/pdf\) is not a PNG, JPEG, WebP or GIF image/);
 	});
 });
 

@@ -15,6 +15,7 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
+	type IRunExecutionData,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
@@ -28,7 +29,10 @@ export const CREDENTIALS: ICredentialDataDecryptedObject = { apiKey: TEST_KEY, r
 
 /** Applies BflApi.authenticate's headers, evaluating its `{{$credentials.x}}` expressions. */
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	constructor(
+		private readonly data: ICredentialDataDecryptedObject,
+		private readonly others: Record<string, ICredentialDataDecryptedObject>,
+	) {
 		super();
 	}
 
@@ -63,8 +67,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used');
 	}
 
-	async getDecrypted() {
-		return { ...this.data };
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string) {
+		return { ...(this.others[type] ?? this.data) };
 	}
 
 	async updateCredentials() {}
@@ -97,28 +101,55 @@ function ensureBinaryDataService(): Promise<void> {
 
 export interface RunOptions {
 	parameters: INodeParameters;
+	/** Node version: 1 (Operation → Model, the default here) or 2 (Resource → Operation → Model). */
+	version?: number;
 	items?: INodeExecutionData[];
 	credentials?: ICredentialDataDecryptedObject;
+	/** Other credentials by type (e.g. bflWebhookApi). */
+	otherCredentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	/** n8n's Retry On Fail setting of the node (the node reads it; the retry itself is the test's). */
+	retryOnFail?: boolean;
 	abortController?: AbortController;
+	/**
+	 * The execution's data, to run the node again within the same execution as n8n's Retry On Fail
+	 * does (same context, same run index). A fresh one per call when absent.
+	 */
+	execution?: IRunExecutionData;
+	/** Run as the AI Agent tool variant (n8n's `…Tool` node type). */
+	tool?: boolean;
 }
 
-/** Builds the ExecuteContext and runs Flux.execute() in it; returns the single output branch. */
-export async function runFlux(options: RunOptions): Promise<INodeExecutionData[]> {
+/** A fresh execution's data, with the context n8n keeps for nodes across their retries. */
+export function newExecution(): IRunExecutionData {
+	return {
+		resultData: { runData: {} },
+		executionData: { contextData: {}, nodeExecutionStack: [], metadata: {}, waitingExecution: {}, waitingExecutionSource: {} },
+	} as unknown as IRunExecutionData;
+}
+
+/** Builds the ExecuteContext and runs the node's execute() in it; returns every output branch. */
+export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutionData[][]> {
 	await ensureBinaryDataService();
-	const nodeType: INodeType = new Flux();
+	const version = options.version ?? 1;
+	const flux = new Flux();
+	const nodeType: INodeType = flux.getNodeType(version);
 	const node: INode = {
 		id: 'flux-node-id',
 		name: 'FLUX',
-		type: 'n8n-nodes-bfl.flux',
-		typeVersion: 1,
+		type: options.tool ? 'n8n-nodes-bfl.fluxTool' : 'n8n-nodes-bfl.flux',
+		typeVersion: version,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: { bflApi: { id: 'cred-1', name: 'BFL test' } },
+		credentials: {
+			bflApi: { id: 'cred-1', name: 'BFL test' },
+			...(options.otherCredentials?.bflWebhookApi ? { bflWebhookApi: { id: 'cred-2', name: 'BFL webhook' } } : {}),
+		},
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.retryOnFail ? { retryOnFail: true, maxTries: 2 } : {}),
 	};
 	const nodeTypes = {
-		getByName: () => nodeType,
+		getByName: () => flux,
 		getByNameAndVersion: () => nodeType,
 		getKnownTypes: () => ({}),
 	};
@@ -133,7 +164,7 @@ export async function runFlux(options: RunOptions): Promise<INodeExecutionData[]
 	node.parameters = workflow.nodes[node.name].parameters;
 	const items = options.items ?? [{ json: {} }];
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(options.credentials ?? CREDENTIALS),
+		credentialsHelper: new TestCredentialsHelper(options.credentials ?? CREDENTIALS, options.otherCredentials ?? {}),
 		executionId: 'exec-test',
 		restApiUrl: '',
 		instanceBaseUrl: '',
@@ -149,7 +180,7 @@ export async function runFlux(options: RunOptions): Promise<INodeExecutionData[]
 		node,
 		additionalData,
 		'manual',
-		{ resultData: { runData: {} } } as never,
+		options.execution ?? newExecution(),
 		0,
 		items,
 		{ main: [items] },
@@ -157,8 +188,12 @@ export async function runFlux(options: RunOptions): Promise<INodeExecutionData[]
 		[],
 		abortController.signal,
 	);
-	const output = await nodeType.execute!.call(context);
-	return (output as INodeExecutionData[][])[0];
+	return (await nodeType.execute!.call(context)) as INodeExecutionData[][];
+}
+
+/** Runs the node; returns its first (main) output branch. */
+export async function runFlux(options: RunOptions): Promise<INodeExecutionData[]> {
+	return (await runFluxOutputs(options))[0];
 }
 
 /** An input item carrying an image as binary data, the way Read/Write Files or Google Drive do. */

@@ -1,5 +1,5 @@
 /** The small rules of the transport, one behaviour each. */
-import { backoffDelay, pollDelay, POLL_SCHEDULE, retryAfterMs } from '../nodes/Flux/control';
+import { backoffDelay, pollDelay, POLL_SCHEDULES, retryAfterMs } from '../nodes/Flux/control';
 import { detailText } from '../nodes/Flux/errors';
 import { mayCarryKey } from '../nodes/Flux/transport';
 
@@ -17,8 +17,19 @@ test('polls start within 0.5 s and back off to 2 s as the task ages', () => {
 	const delays = Array.from({ length: 120 }, (_, second) => pollDelay(second * 1000));
 	expect(delays.every((delay, index) => index === 0 || delay >= delays[index - 1])).toBe(true);
 	expect(pollDelay(3000)).toBeLessThan(500); // a 3 s task is noticed within half a second
-	expect(delays[delays.length - 1]).toBe(POLL_SCHEDULE.maxMs);
-	expect(POLL_SCHEDULE.maxMs).toBe(2000);
+	expect(delays[delays.length - 1]).toBe(POLL_SCHEDULES.image.maxMs);
+	expect(POLL_SCHEDULES.image.maxMs).toBe(2000);
+});
+
+test('videos are polled every few seconds, never sub-second', () => {
+	const video = POLL_SCHEDULES.video;
+	const delays = Array.from({ length: 1800 }, (_, second) => pollDelay(second * 1000, video));
+	expect(Math.min(...delays)).toBeGreaterThanOrEqual(2000);
+	expect(Math.max(...delays)).toBe(5000);
+	// A 10-minute video job costs a few hundred polls, not thousands.
+	let polls = 0;
+	for (let waited = 0; waited < 600_000; waited += pollDelay(waited, video)) polls++;
+	expect(polls).toBeLessThan(150);
 });
 
 test('retry backoff is jittered and capped', () => {
@@ -28,11 +39,13 @@ test('retry backoff is jittered and capped', () => {
 });
 
 test("the key goes only to the API's own host and to BFL's https clusters", () => {
-	expect(mayCarryKey('https://api.eu2.bfl.ai/v1/get_result?id=1', 'https://api.bfl.ai')).toBe(true);
-	expect(mayCarryKey('http://127.0.0.1:8787/v1/get_result?id=1', 'http://127.0.0.1:8787')).toBe(true);
-	expect(mayCarryKey('http://localhost:8787/results/1.png', 'http://127.0.0.1:8787')).toBe(false);
-	expect(mayCarryKey('https://delivery-eu1.bfl.ai.evil.example/x', 'https://api.bfl.ai')).toBe(false);
-	expect(mayCarryKey('http://api.eu2.bfl.ai/v1/get_result', 'https://api.bfl.ai')).toBe(false);
+	expect(mayCarryKey('https://api.eu2.bfl.ai/v1/get_result?id=1', ['https://api.bfl.ai'])).toBe(true);
+	expect(mayCarryKey('http://127.0.0.1:8787/v1/get_result?id=1', ['http://127.0.0.1:8787'])).toBe(true);
+	expect(mayCarryKey('http://localhost:8787/results/1.png', ['http://127.0.0.1:8787'])).toBe(false);
+	expect(mayCarryKey('https://delivery-eu1.bfl.ai.evil.example/x', ['https://api.bfl.ai'])).toBe(false);
+	expect(mayCarryKey('http://api.eu2.bfl.ai/v1/get_result', ['https://api.bfl.ai'])).toBe(false);
+	// A finetune host of a custom setup (the emulator's us1) is one of the API's own hosts.
+	expect(mayCarryKey('http://127.0.0.1:8790/v1/get_result?id=1', ['http://127.0.0.1:8787', 'http://127.0.0.1:8790'])).toBe(true);
 });
 
 test("BFL's detail is read as FastAPI entries, a string or a message", () => {

@@ -1,108 +1,124 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
-	NodeOperationError,
-	type IDataObject,
+	VersionedNodeType,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
+	type INodeTypeBaseDescription,
 	type INodeTypeDescription,
+	type IVersionedNodeType,
 } from 'n8n-workflow';
 
-import { fluxProperties } from './fields';
-import { readModel } from './request';
-import { apiBaseUrl, runItem, type ItemProgress } from './run';
-import { createRunControl } from './control';
-import { CREDENTIAL_TYPE } from './transport';
+import { accountItem, searchFinetunes } from './account';
+import { customApiCallItem } from './custom';
+import { subtitle, V2_OUTPUTS } from './description';
+import { asNodeError } from './errors';
+import { CUSTOM_API_CALL_VALUE, v1Properties, v2Properties } from './fields';
+import { errorJson, runTasks } from './tasks';
+import { isToolCall } from './tool';
+import { webhookSecretTest } from './webhookSecret';
 
-/** The smallest active-task limit among the items' models, or the user's own setting. */
-function concurrencyLimit(context: IExecuteFunctions, itemCount: number): number {
-	let modelLimit = Infinity;
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		try {
-			modelLimit = Math.min(modelLimit, readModel(context, itemIndex).model.activeTaskLimit);
-		} catch {
-			// An item with an unknown model fails on its own turn, with its own error.
-		}
-	}
-	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const chosen = Number(options.maxConcurrentTasks ?? 0);
-	const limit = chosen > 0 ? chosen : Number.isFinite(modelLimit) ? modelLimit : 1;
-	return Math.max(1, Math.min(Math.floor(limit), itemCount));
-}
+/** Version 1: Operation (Generate, Edit, Fill, Expand) → Model, as workflows saved before 2026 know it. */
+export class FluxV1 implements INodeType {
 
-function errorItem(error: Error, itemIndex: number, progress: ItemProgress): INodeExecutionData {
-	const description = (error as NodeApiError).description;
-	const taskId = progress.taskId ?? (error as NodeApiError).context?.taskId;
-	return {
-		json: {
-			error: error.message,
-			...(description ? { description } : {}),
-			...(taskId ? { taskId } : {}),
-			...(progress.model ? { model: progress.model } : {}),
-		},
-		pairedItem: { item: itemIndex },
-	};
-}
-
-export class Flux implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FLUX (Black Forest Labs)',
 		name: 'flux',
 		icon: { light: 'file:../../icons/flux.svg', dark: 'file:../../icons/flux.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["model"]}}',
+		subtitle: subtitle(1),
 		description: 'Generate and edit images with the Black Forest Labs FLUX API',
 		defaults: { name: 'FLUX' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		properties: fluxProperties(),
+		credentials: [{ name: 'bflApi', required: true }],
+		properties: v1Properties(),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Items run concurrently inside runTasks; with continue-on-fail a failed item becomes an error item.
+		const continueOnFail = this.continueOnFail();
+		return await runTasks(this, { version: 1, continueOnFail, toolMode: isToolCall(this) });
+	}
+}
+
+/** Version 2: Resource (Image, Video, Task, Account, Finetune) → Operation → Model. */
+export class FluxV2 implements INodeType {
+	methods = { listSearch: { searchFinetunes }, credentialTest: { webhookSecretTest } };
+
+	description: INodeTypeDescription = {
+		displayName: 'FLUX (Black Forest Labs)',
+		name: 'flux',
+		icon: { light: 'file:../../icons/flux.svg', dark: 'file:../../icons/flux.dark.svg' },
+		group: ['transform'],
+		version: 2,
+		description: 'Generate and edit images and videos with Black Forest Labs FLUX: FLUX 3, FLUX.2, Kontext and the FLUX Tools',
+		subtitle: subtitle(2),
+		defaults: { name: 'FLUX' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: V2_OUTPUTS,
+		credentials: [
+			{ name: 'bflApi', required: true },
+			{
+				name: 'bflWebhookApi',
+				required: false,
+				testedBy: 'webhookSecretTest',
+				displayOptions: { show: { resource: ['image', 'video'], waitForResult: [false] } },
+			},
+		],
+		properties: v2Properties(),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const continueOnFail = this.continueOnFail();
+		const toolMode = isToolCall(this);
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const simple = resource === 'account' || resource === 'finetune' || operation === CUSTOM_API_CALL_VALUE;
+		if (!simple) {
+			// Images and videos (and Get Result) run concurrently inside runTasks.
+			return await runTasks(this, { version: 2, continueOnFail, toolMode });
+		}
 		const items = this.getInputData();
-		const baseUrl = apiBaseUrl(this, await this.getCredentials(CREDENTIAL_TYPE));
-		const control = createRunControl(this.getNode(), this.getExecutionCancelSignal?.());
-		const results: INodeExecutionData[] = new Array(items.length);
-		let failure: { itemIndex: number; error: Error } | undefined;
-		let nextItem = 0;
-
-		// Items run concurrently up to BFL's active-task limit; results keep the input order.
-		const worker = async () => {
-			while (!failure && !control.signal.aborted && nextItem < items.length) {
-				const itemIndex = nextItem++;
-				const progress: ItemProgress = {};
-				try {
-					results[itemIndex] = await runItem(this, itemIndex, baseUrl, control, progress);
-				} catch (caught) {
-					// After an abort, every other item fails as a consequence; only the cause counts.
-					if (control.signal.aborted) return;
-					const error = caught as Error;
-					if (this.continueOnFail()) {
-						results[itemIndex] = errorItem(error, itemIndex, progress);
-						continue;
-					}
-					failure = { itemIndex, error };
-					control.abort(); // stop waiting on the other items and submit no more
-					return;
-				}
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				output.push(
+					operation === CUSTOM_API_CALL_VALUE
+						? await customApiCallItem(this, itemIndex)
+						: await accountItem(this, itemIndex, resource, operation),
+				);
+			} catch (error) {
+				if (!continueOnFail && !toolMode) throw asNodeError(this.getNode(), error, itemIndex);
+				output.push({ json: errorJson(error as Error), pairedItem: { item: itemIndex } });
 			}
-		};
-		await Promise.all(Array.from({ length: concurrencyLimit(this, items.length) }, worker));
-		control.dispose();
+		}
+		return [output];
+	}
+}
 
-		if (failure) {
-			const { error, itemIndex } = failure;
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-			throw new NodeOperationError(this.getNode(), error, { itemIndex });
-		}
-		// `some` would skip the holes of unfinished items, so count them.
-		if (results.filter(Boolean).length < items.length) {
-			throw new NodeOperationError(this.getNode(), 'The execution was cancelled before every image was done');
-		}
-		return [results];
+/**
+ * FLUX (Black Forest Labs). Version 2 (Resource → Operation → Model, BFL's 2026 catalogue) for new
+ * nodes; version 1 keeps every workflow saved before it loading and running unchanged.
+ */
+export class Flux extends VersionedNodeType {
+	constructor() {
+		const baseDescription: INodeTypeBaseDescription = {
+			displayName: 'FLUX (Black Forest Labs)',
+			name: 'flux',
+			icon: { light: 'file:../../icons/flux.svg', dark: 'file:../../icons/flux.dark.svg' },
+			group: ['transform'],
+			description:
+				'Generate and edit images and videos with Black Forest Labs FLUX: FLUX 3, FLUX.2, Kontext and the FLUX Tools',
+			defaultVersion: 2,
+		};
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
+			1: new FluxV1(),
+			2: new FluxV2(),
+		};
+		super(nodeVersions, baseDescription);
 	}
 }

@@ -1,18 +1,46 @@
 import { NodeOperationError, sleep, type INode, type NodeApiError } from 'n8n-workflow';
 
 /**
- * Time and cancellation for one execution: abortable sleeps, the poll cadence, retry backoff and
- * Retry-After. Every wait races the run's abort, so stopping an execution ends it at once.
+ * Time and cancellation for one execution: abortable sleeps, deadlines, the poll cadence, retry
+ * backoff and Retry-After. Every wait races the run's abort, so stopping an execution ends it at
+ * once.
  */
 
+/** How often a task is polled: the interval grows with the task's age, up to a cap. */
+export interface PollSchedule {
+	firstMs: number;
+	msPerSecondWaited: number;
+	maxMs: number;
+}
+
 /**
- * Polls start fast and back off to about 2 s: the interval grows with the task's age (250 ms, then
- * +60 ms per second waited, at most 2 s), so a task that finishes in seconds is noticed within
- * about half a second whatever its timing, and a long one is polled every 2 s.
+ * Images: polls start fast and back off to about 2 s (250 ms, then +60 ms per second waited), so a
+ * task that finishes in seconds is noticed within about half a second and a long one is polled
+ * every 2 s. Videos take minutes: every 2 s at first, growing to every 5 s.
  */
-export const POLL_SCHEDULE = { firstMs: 250, msPerSecondWaited: 60, maxMs: 2000 };
+export const POLL_SCHEDULES: Record<'image' | 'video', PollSchedule> = {
+	image: { firstMs: 250, msPerSecondWaited: 60, maxMs: 2000 },
+	video: { firstMs: 2000, msPerSecondWaited: 25, maxMs: 5000 },
+};
+
+/** Without a timeout option: how long one result may take, from submit to download. */
+export const DEFAULT_TIMEOUT_SECONDS: Record<'image' | 'video', number> = { image: 300, video: 1800 };
+
 const RETRY_BASE_MS = 500;
 const RETRY_CAP_MS = 10_000;
+
+export interface Deadline {
+	at: number;
+	seconds: number;
+}
+
+export function deadlineIn(seconds: number): Deadline {
+	return { at: Date.now() + seconds * 1000, seconds: Math.round(seconds) };
+}
+
+export function remaining(deadline: Deadline): number {
+	return deadline.at - Date.now();
+}
 
 /** What one item's run shares with the rest of the execution. */
 export interface RunControl {
@@ -52,9 +80,18 @@ export async function pause(control: RunControl, ms: number): Promise<void> {
 	await Promise.race([sleep(Math.max(0, ms)), control.aborted]);
 }
 
+/** A promise that rejects with `error()` when the deadline passes (for racing a wait). */
+export function expires(deadline: Deadline, error: () => Error): Promise<never> {
+	const expiry = sleep(Math.max(0, remaining(deadline))).then(() => {
+		throw error();
+	});
+	expiry.catch(() => undefined); // observed by races only
+	return expiry;
+}
+
 /** The wait before the next poll of a task submitted `waitedMs` ago. */
-export function pollDelay(waitedMs: number): number {
-	const { firstMs, msPerSecondWaited, maxMs } = POLL_SCHEDULE;
+export function pollDelay(waitedMs: number, schedule: PollSchedule = POLL_SCHEDULES.image): number {
+	const { firstMs, msPerSecondWaited, maxMs } = schedule;
 	return Math.min(maxMs, firstMs + (msPerSecondWaited * Math.max(0, waitedMs)) / 1000);
 }
 
@@ -71,4 +108,3 @@ export function retryAfterMs(value: unknown, now = Date.now()): number | undefin
 	const date = Date.parse(String(value));
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-

@@ -1,4 +1,4 @@
-import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INode, type JsonObject } from 'n8n-workflow';
 
 /**
  * HTTP failures and failed tasks as errors a person can act on. Built from plain values, never
@@ -138,3 +138,9 @@ export function taskError(ctx: ApiErrorContext, message: string, description?: s
 	return error;
 }
 
+
+/** Any error as n8n's own kind, for throwing from a node (its message and description kept). */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, itemIndex === undefined ? {} : { itemIndex });
+}

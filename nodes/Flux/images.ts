@@ -1,9 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-
-import { displayNameOf } from './fields';
-import { parameterName, type ModelSpec } from './models';
-
-/** Images in (binary property, URL or data URL → what BFL accepts) and image sniffing. */
+/** Image sniffing: which format, and how large, from the first bytes. */
 
 export interface ImageInfo {
 	mimeType: string;
@@ -61,72 +56,4 @@ export function sniffImage(bytes: Buffer): ImageInfo | undefined {
 		return { mimeType: 'image/gif', extension: 'gif', width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) };
 	}
 	return undefined;
-}
-
-const DATA_URL = /^data:[^;,]*;base64,/i;
-const HTTP_URL = /^https?:\/\//i;
-
-/**
- * Replaces each image field of the body with raw base64 (no data: prefix) or, where the model
- * takes URLs, the URL itself. Fails naming the field when the image is missing or not an image.
- */
-export async function resolveImages(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	model: ModelSpec,
-	body: Record<string, unknown>,
-	imageFields: string[],
-): Promise<void> {
-	const item = context.getInputData()[itemIndex];
-	for (const api of imageFields) {
-		const field = model.fields.find((candidate) => candidate.api === api);
-		if (!field || field.kind !== 'image') continue;
-		const label = `${displayNameOf(field)} (${parameterName(api)})`;
-		const fail = (message: string, description?: string) =>
-			new NodeOperationError(context.getNode(), `${label}: ${message}`, { itemIndex, description });
-		const value = String(body[api]);
-
-		if (HTTP_URL.test(value)) {
-			if (field.acceptsUrl) continue;
-			// BFL documents only base64 here, so fetch the image (without the BFL key) and encode it.
-			let bytes: Buffer;
-			try {
-				const response = (await context.helpers.httpRequest({
-					method: 'GET',
-					url: value,
-					encoding: 'arraybuffer',
-					json: false,
-				})) as ArrayBuffer | Buffer;
-				bytes = Buffer.from(response as ArrayBuffer);
-			} catch (error) {
-				throw fail(`could not download ${value}: ${(error as Error).message}`);
-			}
-			if (!sniffImage(bytes)) throw fail(`${value} is not a PNG, JPEG, WebP or GIF image`);
-			body[api] = bytes.toString('base64');
-			continue;
-		}
-
-		if (DATA_URL.test(value)) {
-			const base64 = value.replace(DATA_URL, '');
-			if (!sniffImage(Buffer.from(base64.slice(0, 64), 'base64'))) throw fail('the data URL does not hold an image');
-			body[api] = base64;
-			continue;
-		}
-
-		const binary = item.binary?.[value];
-		if (!binary) {
-			const available = Object.keys(item.binary ?? {});
-			throw fail(
-				`the input item has no binary property "${value}"`,
-				available.length
-					? `Binary properties on this item: ${available.join(', ')}. Or enter an http(s) URL.`
-					: 'The input item carries no binary data. Connect a node that outputs a file (e.g. Read/Write Files, Google Drive, HTTP Request) or enter an http(s) URL.',
-			);
-		}
-		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, value);
-		if (!sniffImage(bytes)) {
-			throw fail(`binary property "${value}" is not a PNG, JPEG, WebP or GIF image (${binary.mimeType || 'unknown type'})`);
-		}
-		body[api] = bytes.toString('base64');
-	}
 }

@@ -1,65 +1,103 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { displayNameOf, nodeOptionDefault } from './fields';
+import { DEFAULT_TIMEOUT_SECONDS, POLL_SCHEDULES, type PollSchedule } from './control';
+import { fieldLabel, hasModelSelector, nodeOptionDefault } from './fields';
+import { parseMediaList } from './media';
 import {
 	fieldsFor,
-	MODELS_BY_ENDPOINT,
 	modelLabel,
-	parameterName,
+	MODELS_BY_ID,
+	modelsFor,
+	OPERATIONS,
+	parameterOf,
+	V1_OPERATIONS,
+	type MediaField,
 	type ModelSpec,
 	type Operation,
+	type Resource,
 } from './models';
 import { validateRequest } from './validation';
 
-/** Everything one item needs, read from its parameters (expressions evaluated for that item). */
-export interface ItemRequest {
+/** Everything one item needs to start a task, read from its parameters (expressions evaluated for that item). */
+export interface TaskRequest {
 	model: ModelSpec;
+	resource: Resource;
 	operation: Operation;
-	/** Request body with API field names; image fields still hold what the user typed. */
+	/** Request body with API field names; media fields still hold what the user typed. */
 	body: Record<string, unknown>;
-	/** API names of the image fields present in `body`. */
-	imageFields: string[];
+	/** The media fields present in `body`. */
+	mediaFields: MediaField[];
 	binaryPropertyName: string;
-	downloadImage: boolean;
-	timeoutMs: number;
+	download: boolean;
+	timeoutSeconds: number;
+	/** Off: return right after the submit. Also off when a webhook is set: BFL calls it instead. */
+	waitForResult: boolean;
+	/** Version 2's FLUX Trigger URL; its secret comes from the webhook credential. */
+	triggerUrl?: string;
+	schedule: PollSchedule;
 }
 
-export function readModel(context: IExecuteFunctions, itemIndex: number): { model: ModelSpec; operation: Operation } {
+function invalid(context: IExecuteFunctions, itemIndex: number, message: string, description?: string) {
+	return new NodeOperationError(context.getNode(), message, {
+		itemIndex,
+		description: description ?? 'Nothing was sent to BFL; fix the field and run again.',
+	});
+}
+
+/** The resource, operation and model of one item, in either node version. */
+export function readModel(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	version: number,
+): { model: ModelSpec; resource: Resource; operation: Operation } {
+	const resource = (version >= 2 ? context.getNodeParameter('resource', itemIndex) : 'image') as Resource;
 	const operation = context.getNodeParameter('operation', itemIndex) as Operation;
-	const endpoint = context.getNodeParameter('model', itemIndex) as string;
-	const model = MODELS_BY_ENDPOINT.get(endpoint);
-	if (!model || !model.operations.includes(operation)) {
-		throw new NodeOperationError(context.getNode(), `Model "${endpoint}" cannot ${operation} images`, {
+	const spec = (version >= 2 ? OPERATIONS : V1_OPERATIONS).find(
+		(candidate) => candidate.resource === resource && candidate.value === operation,
+	);
+	const offered = spec ? modelsFor(version, resource, operation) : [];
+	const id = hasModelSelector(version, offered)
+		? (context.getNodeParameter('model', itemIndex, spec?.defaultModel) as string)
+		: offered[0]?.id;
+	const model = id ? MODELS_BY_ID.get(id) : undefined;
+	if (!model || !offered.includes(model)) {
+		throw invalid(
+			context,
 			itemIndex,
-			description: `Pick a model offered for the ${operation} operation.`,
-		});
+			`Model "${id}" cannot ${operation} ${resource === 'video' ? 'videos' : 'images'}`,
+			`Pick a model offered for the ${operation} operation.`,
+		);
 	}
-	return { model, operation };
+	return { model, resource, operation };
 }
 
 function normalise(value: unknown): unknown {
 	return typeof value === 'string' ? value.trim() : value;
 }
 
-/** Reads and validates one item's parameters; throws a NodeOperationError naming the field. */
-export function readItemRequest(context: IExecuteFunctions, itemIndex: number): ItemRequest {
-	const { model, operation } = readModel(context, itemIndex);
+/** Reads and validates one item's task parameters; throws a NodeOperationError naming the field. */
+export function readTaskRequest(context: IExecuteFunctions, itemIndex: number, version: number): TaskRequest {
+	const { model, resource, operation } = readModel(context, itemIndex, version);
 	const modelOptions = context.getNodeParameter('modelOptions', itemIndex, {}) as IDataObject;
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
-	const body: Record<string, unknown> = {};
-	const imageFields: string[] = [];
+	const body: Record<string, unknown> = { ...model.fixed?.[operation] };
+	const mediaFields: MediaField[] = [];
 	const fields = fieldsFor(model, operation);
 	for (const field of fields) {
-		const name = parameterName(field.api);
-		const value = normalise(
-			field.advanced ? modelOptions[name] : context.getNodeParameter(name, itemIndex, field.default),
+		const name = parameterOf(field);
+		if (version >= 2 && (field.api === 'webhook_url' || field.api === 'webhook_secret')) continue;
+		let value = normalise(
+			field.advanced
+				? modelOptions[name]
+				: context.getNodeParameter(name, itemIndex, field.default, { extractValue: field.api === 'finetune_id' }),
 		);
+		if (field.kind === 'media' && field.list && value !== undefined && value !== '') value = parseMediaList(value, Boolean(field.list.timed));
 		const autoZero = field.kind === 'integer' && field.zeroMeansAuto === true && value === 0;
 		const omitted = value === undefined || value === null || value === '' || autoZero;
 		if (omitted) continue;
 		body[field.api] = value;
-		if (field.kind === 'image') imageFields.push(field.api);
+		if (field.kind === 'media') mediaFields.push(field);
 	}
 
 	const problems = validateRequest(model, operation, body);
@@ -67,28 +105,46 @@ export function readItemRequest(context: IExecuteFunctions, itemIndex: number): 
 		const byApi = new Map(fields.map((field) => [field.api, field]));
 		const lines = problems.map((problem) => {
 			const field = byApi.get(problem.field);
-			const label = field ? `${displayNameOf(field)} (${parameterName(field.api)})` : problem.field;
-			return `${label} ${problem.message}`;
+			return `${field ? fieldLabel(field) : problem.field} ${problem.message}`;
 		});
-		throw new NodeOperationError(
-			context.getNode(),
-			`Invalid parameters for ${modelLabel(model)}: ${lines.join('; ')}`,
-			{ itemIndex, description: 'Nothing was sent to BFL; fix the field and run again.' },
-		);
+		throw invalid(context, itemIndex, `Invalid parameters for ${modelLabel(model)}: ${lines.join('; ')}`);
 	}
 
-	const option = (name: string) => options[name] ?? nodeOptionDefault(name);
-	const timeoutSeconds = Number(option('timeoutSeconds'));
-	if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-		throw new NodeOperationError(context.getNode(), `Timeout (Seconds) (timeoutSeconds) must be above 0; got ${options.timeoutSeconds}`, { itemIndex });
+	const option = (name: string) => options[name] ?? nodeOptionDefault(version, name);
+	const timeoutOption = Number(option('timeoutSeconds') ?? 0);
+	if (!Number.isFinite(timeoutOption) || timeoutOption < 0 || (version < 2 && timeoutOption === 0)) {
+		throw invalid(context, itemIndex, `Timeout (Seconds) (timeoutSeconds) must be above 0; got ${options.timeoutSeconds}`);
 	}
+
+	let waitForResult = version >= 2 ? (context.getNodeParameter('waitForResult', itemIndex, true) as boolean) : true;
+	let triggerUrl: string | undefined;
+	if (version >= 2 && !waitForResult) {
+		triggerUrl = String(context.getNodeParameter('triggerUrl', itemIndex, '') ?? '').trim() || undefined;
+		if (triggerUrl && !model.fields.some((field) => field.api === 'webhook_url')) {
+			throw invalid(
+				context,
+				itemIndex,
+				`FLUX Trigger URL (triggerUrl): ${modelLabel(model)} does not take webhooks; BFL would refuse the request`,
+				'Leave FLUX Trigger URL empty and collect the result with the Task → Get Result operation, or pick another model.',
+			);
+		}
+		if (triggerUrl && !/^https?:\/\/[^/]+/i.test(triggerUrl)) {
+			throw invalid(context, itemIndex, `FLUX Trigger URL (triggerUrl) must be an http(s) URL; got "${triggerUrl}"`);
+		}
+	}
+	if (body.webhook_url) waitForResult = false; // version 1: BFL calls the webhook, nothing to wait for
+
 	return {
 		model,
+		resource,
 		operation,
 		body,
-		imageFields,
-		binaryPropertyName: String(option('binaryPropertyName') || nodeOptionDefault('binaryPropertyName')),
-		downloadImage: Boolean(option('downloadImage')),
-		timeoutMs: timeoutSeconds * 1000,
+		mediaFields,
+		binaryPropertyName: String(option('binaryPropertyName') || 'data'),
+		download: Boolean(version >= 2 ? option('download') : option('downloadImage')),
+		timeoutSeconds: timeoutOption || DEFAULT_TIMEOUT_SECONDS[resource],
+		waitForResult,
+		triggerUrl,
+		schedule: POLL_SCHEDULES[resource],
 	};
 }

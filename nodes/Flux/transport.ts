@@ -1,7 +1,17 @@
-import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, NodeApiError } from 'n8n-workflow';
+import type { IHttpRequestOptions, NodeApiError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { backoffDelay, cancelled, pause, pollDelay, POLL_SCHEDULE, retryAfterMs, type RunControl } from './control';
+import {
+	backoffDelay,
+	cancelled,
+	pause,
+	pollDelay,
+	remaining,
+	retryAfterMs,
+	type Deadline,
+	type PollSchedule,
+	type RunControl,
+} from './control';
 import {
 	describeHttpError,
 	isTransient,
@@ -12,9 +22,9 @@ import {
 } from './errors';
 
 /**
- * Every HTTP exchange with BFL: submit (never resent once it may have arrived), poll the returned
- * polling_url (bounded, cancellable, retried on transient failures) and download the result
- * without the key.
+ * Every exchange with BFL's API: submit (never resent once it may have arrived) and poll the
+ * returned polling_url (bounded, cancellable, retried on transient failures). Downloads, which go
+ * to other hosts without the key, are in download.ts.
  */
 
 export const CREDENTIAL_TYPE = 'bflApi';
@@ -23,13 +33,15 @@ export const CREDENTIAL_TYPE = 'bflApi';
 export const TASK_NOT_FOUND_GRACE_MS = 5000;
 const SUBMIT_TIMEOUT_MS = 60_000;
 const POLL_TIMEOUT_MS = 30_000;
-const DOWNLOAD_TIMEOUT_MS = 120_000;
 export const SAMPLE_LIFETIME_MS = 10 * 60_000;
 
 /** Said of every submit whose outcome is unknown: it is never sent a second time. */
-const NOT_RESENT = 'The task may exist and be billed; it was not sent again, to avoid paying twice.';
+export const NOT_RESENT = 'The task may exist and be billed; it was not sent again, to avoid paying twice.';
 
-const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing']);
+/** Statuses of a task still running; `Reasoning` and `Generating` are FLUX 3's stages. */
+export const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing']);
+
+export const MODERATED = new Set(['Request Moderated', 'Content Moderated']);
 
 const submitSchema = z.object({
 	id: z.string().min(1),
@@ -52,6 +64,7 @@ const pollSchema = z.object({
 			start_time: z.number().nullable().optional(),
 			end_time: z.number().nullable().optional(),
 			duration: z.number().nullable().optional(),
+			draft_cache: z.string().nullable().optional(),
 		})
 		.nullable()
 		.optional(),
@@ -61,86 +74,32 @@ const pollSchema = z.object({
 });
 
 export type SubmitAnswer = z.infer<typeof submitSchema>;
-export type ReadyResult = NonNullable<z.infer<typeof pollSchema>['result']> & {
+export type PollAnswer = z.infer<typeof pollSchema>;
+export type ReadyResult = NonNullable<PollAnswer['result']> & {
 	sample: string;
+	/** The final charge, where BFL settles it on the last poll (FLUX 3 video). */
 	settledCost?: number | null;
 	polls: number;
 };
 
-/** Sends the BFL key only to the API's own host or to BFL's *.bfl.ai clusters. */
-export function mayCarryKey(url: string, baseUrl: string): boolean {
+/** Sends the BFL key only to the API's own hosts or to BFL's *.bfl.ai clusters. */
+export function mayCarryKey(url: string, apiHosts: string[]): boolean {
 	const target = new URL(url);
-	const base = new URL(baseUrl);
-	if (target.host === base.host) return true;
+	if (apiHosts.some((host) => new URL(host).host === target.host)) return true;
 	return target.protocol === 'https:' && (target.hostname === 'bfl.ai' || target.hostname.endsWith('.bfl.ai'));
 }
 
-export interface Deadline {
-	at: number;
-	seconds: number;
-}
-
-function remaining(deadline: Deadline): number {
-	return deadline.at - Date.now();
+/** The concurrency controller's side of a submit (limiter.ts): a 429 gives the slot back and waits for another. */
+export interface SubmitSlot {
+	throttled: (retryAfterMs: number | undefined, attempt: number) => Promise<void>;
 }
 
 export interface SubmitInput {
-	baseUrl: string;
-	endpoint: string;
+	url: string;
 	body: Record<string, unknown>;
 	deadline: Deadline;
 	control: RunControl;
-}
-
-/**
- * POST /v1/{endpoint}. Retries only what cannot have created a task: 429 (honouring Retry-After)
- * and connect-level failures. Anything else that may have reached BFL ends the item.
- */
-export async function submitTask(ctx: ApiErrorContext, input: SubmitInput): Promise<SubmitAnswer> {
-	const { control, deadline } = input;
-	for (let attempt = 0; ; attempt++) {
-		if (control.outOfCredits) throw control.outOfCredits;
-		if (control.signal.aborted) throw cancelled(control);
-		let raw: unknown;
-		try {
-			raw = await ctx.context.helpers.httpRequestWithAuthentication.call(ctx.context, CREDENTIAL_TYPE, {
-				method: 'POST',
-				url: `${input.baseUrl}/v1/${input.endpoint}`,
-				body: input.body,
-				json: true,
-				headers: { accept: 'application/json' },
-				timeout: Math.min(SUBMIT_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
-			});
-		} catch (error) {
-			if (control.signal.aborted) throw cancelled(control);
-			const failure = describeHttpError(error);
-			const retryable = failure.status === 429 || neverSent(failure);
-			if (retryable) {
-				const wait = retryAfterMs(failure.headers['retry-after']) ?? backoffDelay(attempt);
-				if (wait < remaining(deadline)) {
-					await pause(control, wait);
-					continue;
-				}
-			}
-			const apiError = toApiError(ctx, failure, 'submitting the task');
-			if (failure.status === 402) control.outOfCredits = apiError;
-			if (!retryable && (failure.status === undefined || failure.status >= 500)) {
-				apiError.description = `${apiError.description ?? ''} The request may have reached BFL. ${NOT_RESENT}`.trim();
-			}
-			throw apiError;
-		}
-		const parsed = submitSchema.safeParse(parseAnswer(raw));
-		if (!parsed.success) {
-			// A cut-off answer may still name the task; keep its id so the error item can carry it.
-			const salvagedId = /"id"\s*:\s*"([^"]+)"/.exec(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''))?.[1];
-			throw taskError(
-				{ ...ctx, taskId: salvagedId },
-				`BFL answered the submit with something unreadable${salvagedId ? '' : ' (no task id)'}`,
-				NOT_RESENT,
-			);
-		}
-		return parsed.data;
-	}
+	slot: SubmitSlot;
 }
 
 /** An answer as JSON: n8n hands over unparseable JSON as text, which then reads as undefined. */
@@ -153,6 +112,70 @@ function parseAnswer(raw: unknown): unknown {
 	}
 }
 
+/** The outcome of a submit is unknown: BFL may have created (and billed) the task. */
+export class SubmitUnknown extends Error {}
+
+/**
+ * POST /v1/{path}. Retries only what cannot have created a task: 429 (the slot waits for room)
+ * and connect-level failures. Anything else that may have reached BFL ends the item.
+ */
+export async function submitTask(ctx: ApiErrorContext, input: SubmitInput): Promise<SubmitAnswer> {
+	const { control, deadline } = input;
+	for (let attempt = 0; ; attempt++) {
+		if (control.outOfCredits) throw control.outOfCredits;
+		if (control.signal.aborted) throw cancelled(control);
+		let raw: unknown;
+		try {
+			raw = await ctx.context.helpers.httpRequestWithAuthentication.call(ctx.context, CREDENTIAL_TYPE, {
+				method: 'POST',
+				url: input.url,
+				body: input.body,
+				json: true,
+				headers: { accept: 'application/json' },
+				timeout: Math.min(SUBMIT_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
+			});
+		} catch (error) {
+			if (control.signal.aborted) throw cancelled(control);
+			const failure = describeHttpError(error);
+			if (failure.status === 429) {
+				await input.slot.throttled(retryAfterMs(failure.headers['retry-after']), attempt);
+				continue;
+			}
+			if (neverSent(failure)) {
+				const wait = backoffDelay(attempt);
+				if (wait < remaining(deadline)) {
+					await pause(control, wait);
+					continue;
+				}
+			}
+			const apiError = toApiError(ctx, failure, 'submitting the task');
+			if (failure.status === 402) control.outOfCredits = apiError;
+			if (!neverSent(failure) && (failure.status === undefined || failure.status >= 500)) {
+				apiError.description = `${apiError.description ?? ''} The request may have reached BFL. ${NOT_RESENT}`.trim();
+				throw Object.assign(apiError, { outcomeUnknown: true });
+			}
+			throw apiError;
+		}
+		const parsed = submitSchema.safeParse(parseAnswer(raw));
+		if (!parsed.success) {
+			// A cut-off answer may still name the task; keep its id so the error item can carry it.
+			const salvagedId = /"id"\s*:\s*"([^"]+)"/.exec(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''))?.[1];
+			const error = taskError(
+				{ ...ctx, taskId: salvagedId },
+				`BFL answered the submit with something unreadable${salvagedId ? '' : ' (no task id)'}`,
+				NOT_RESENT,
+			);
+			throw Object.assign(error, { outcomeUnknown: true });
+		}
+		return parsed.data;
+	}
+}
+
+/** Whether an error says the submit may have created a task (so it is never sent again). */
+export function outcomeUnknown(error: unknown): boolean {
+	return Boolean((error as { outcomeUnknown?: boolean })?.outcomeUnknown);
+}
+
 function moderationReasons(details: unknown): string[] {
 	if (!details || typeof details !== 'object') return [];
 	const reasons = (details as Record<string, unknown>)['Moderation Reasons'];
@@ -161,30 +184,50 @@ function moderationReasons(details: unknown): string[] {
 
 export interface PollInput {
 	pollingUrl: string;
-	baseUrl: string;
+	/** Hosts that may receive the key (the API's, the finetune host's). */
+	apiHosts: string[];
 	deadline: Deadline;
 	control: RunControl;
+	schedule: PollSchedule;
+	/** When the task was submitted (the cadence follows its age); default now. */
+	submittedAt?: number;
 	safetyTolerance?: number;
 	maxSafetyTolerance?: number;
+	/** What the task makes, for messages: `image`, `video`, or `result` when unknown. */
+	noun?: string;
 }
+
+/** Moderation, as the Moderated output and the error describe it. */
+export interface ModerationOutcome {
+	status: string;
+	stage: 'request' | 'content';
+	reasons: string[];
+	hint: string;
+}
+
+/** A task ended in a state other than Ready. `moderation` is set for Request/Content Moderated. */
+export type TaskFailure = NodeApiError & { moderation?: ModerationOutcome; taskStatus?: string };
 
 /** Polls the polling_url until a terminal status; resolves only on `Ready`. */
 export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Promise<ReadyResult> {
 	const { control, deadline } = input;
-	const submittedAt = Date.now();
-	const withKey = mayCarryKey(input.pollingUrl, input.baseUrl);
+	const submittedAt = input.submittedAt ?? Date.now();
+	const withKey = mayCarryKey(input.pollingUrl, input.apiHosts);
 	let lastStatus = 'submitted';
 	let failures = 0;
 	for (let poll = 0; ; poll++) {
 		// After failed polls, back off a little more, but never past twice the normal cadence.
-		const retryWait = Math.min(2 * POLL_SCHEDULE.maxMs, backoffDelay(failures));
-		const cadence = pollDelay(Date.now() - submittedAt);
+		const retryWait = Math.min(2 * input.schedule.maxMs, backoffDelay(failures));
+		const cadence = pollDelay(Date.now() - submittedAt, input.schedule);
 		const wait = failures > 0 ? Math.max(cadence, retryWait) : cadence;
 		if (wait >= remaining(deadline)) {
-			throw taskError(
-				ctx,
-				`Timed out after ${deadline.seconds} s waiting for the image (last status: ${lastStatus})`,
-				'The task may still finish and be billed. Raise "Timeout (Seconds)" in the options if BFL is busy.',
+			throw Object.assign(
+				taskError(
+					ctx,
+					`Timed out after ${deadline.seconds} s waiting for the ${input.noun ?? 'result'} (last status: ${lastStatus})`,
+					'The task may still finish and be billed. Raise "Timeout (Seconds)" in the options if BFL is busy.',
+				),
+				{ timedOut: true },
 			);
 		}
 		await pause(control, wait);
@@ -210,7 +253,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 				lastStatus = failure.status ? `HTTP ${failure.status}` : (failure.code ?? 'network error');
 				continue;
 			}
-			throw toApiError(ctx, failure, 'waiting for the image');
+			throw toApiError(ctx, failure, `waiting for the ${input.noun ?? 'result'}`);
 		}
 		const parsed = pollSchema.safeParse(parseAnswer(raw));
 		const status = parsed.success ? (parsed.data.status ?? parsed.data.state) : undefined;
@@ -221,11 +264,11 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 			continue;
 		}
 		failures = 0;
-		lastStatus = status;
 		const answer = parsed.data;
+		lastStatus = typeof answer.progress === 'number' ? `${status}, ${Math.round(answer.progress * 100)} %` : status;
 		if (IN_PROGRESS.has(status)) continue;
 		if (status === 'Ready') {
-			if (!answer.result?.sample) throw taskError(ctx, 'BFL reported the task Ready but sent no image URL');
+			if (!answer.result?.sample) throw taskError(ctx, `BFL reported the task Ready but sent no ${input.noun ?? 'result'} URL`);
 			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: poll + 1 };
 		}
 		if (status === 'Task not found' && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
@@ -233,94 +276,34 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 	}
 }
 
-function terminalError(ctx: ApiErrorContext, status: string, details: unknown, input: PollInput): NodeApiError {
+function terminalError(ctx: ApiErrorContext, status: string, details: unknown, input: PollInput): TaskFailure {
 	const reasons = moderationReasons(details);
-	if (status === 'Request Moderated' || status === 'Content Moderated') {
-		const what = status === 'Request Moderated' ? 'the prompt or input image' : 'the generated image';
+	if (MODERATED.has(status)) {
+		const stage = status === 'Request Moderated' ? 'request' : 'content';
+		const what = stage === 'request' ? 'the prompt or input image' : `the generated ${input.noun ?? 'result'}`;
 		const tolerance =
 			input.safetyTolerance !== undefined && input.maxSafetyTolerance !== undefined
-				? ` Safety Tolerance was ${input.safetyTolerance}; this model allows up to ${input.maxSafetyTolerance}, and a higher value is less strict.`
-				: ' A higher Safety Tolerance (Model Options) is less strict.';
-		return taskError(
+				? `Safety Tolerance was ${input.safetyTolerance}; this model allows up to ${input.maxSafetyTolerance}, and a higher value is less strict.`
+				: 'A higher Safety Tolerance (Model Options) is less strict.';
+		const error: TaskFailure = taskError(
 			ctx,
 			`BFL moderation blocked ${what} (${status})${reasons.length ? `: ${reasons.join(', ')}` : ''}`,
-			`Moderated tasks are not charged.${tolerance} Or rephrase the prompt.`,
+			`Moderated tasks are not charged. ${tolerance} Or rephrase the prompt.`,
 		);
+		error.moderation = { status, stage, reasons, hint: `${tolerance} Or rephrase the prompt.` };
+		error.taskStatus = status;
+		return error;
 	}
+	let error: TaskFailure;
 	if (status === 'Task not found') {
-		return taskError(ctx, 'BFL no longer knows this task (Task not found)', 'It may have expired; submit it again.');
+		error = taskError(ctx, 'BFL does not know this task (Task not found)', 'It may have expired, or live on another BFL cluster: use its polling URL.');
+	} else {
+		const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
+		error =
+			status === 'Error' || status === 'Failed'
+				? taskError(ctx, `BFL could not generate the ${input.noun ?? 'result'} (${status})${detail}`)
+				: taskError(ctx, `BFL reported an unexpected status "${status}"${detail}`, 'The node treats unknown statuses as failures.');
 	}
-	const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
-	if (status === 'Error' || status === 'Failed') {
-		return taskError(ctx, `BFL could not generate the image (${status})${detail}`);
-	}
-	return taskError(ctx, `BFL reported an unexpected status "${status}"${detail}`, 'The node treats unknown statuses as failures.');
-}
-
-/** What prepareBinaryData accepts: a Buffer or a readable stream (no Node built-in imported). */
-type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
-
-const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
-
-/**
- * Streams the result into n8n's binary data (to disk in filesystem mode, so a 4 MB image is never
- * held twice) with plain httpRequest: the key never reaches the delivery host. Retries 5xx,
- * timeouts and connection errors; a 403/404 means the signed URL expired.
- */
-export async function downloadToBinary(
-	ctx: ApiErrorContext,
-	url: string,
-	fileBaseName: string,
-	deadline: Deadline,
-	control: RunControl,
-): Promise<IBinaryData> {
-	for (let attempt = 0; ; attempt++) {
-		if (control.signal.aborted) throw cancelled(control);
-		try {
-			const response = (await ctx.context.helpers.httpRequest({
-				method: 'GET',
-				url,
-				encoding: 'stream',
-				json: false,
-				returnFullResponse: true,
-				timeout: Math.min(DOWNLOAD_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
-				abortSignal: control.signal,
-			})) as { body: BinarySource; headers: Record<string, string | undefined> };
-			const mimeType = (response.headers['content-type'] ?? 'image/jpeg').split(';')[0].trim().toLowerCase();
-			const fileName = `${fileBaseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
-			const binary = await ctx.context.helpers.prepareBinaryData(response.body, fileName, mimeType);
-			const declaredLength = Number(response.headers['content-length']);
-			if (binary.bytes === undefined && Number.isFinite(declaredLength)) binary.bytes = declaredLength;
-			return binary;
-		} catch (error) {
-			if (control.signal.aborted) throw cancelled(control);
-			const failure = describeHttpError(error);
-			const wait = backoffDelay(attempt);
-			if (isTransient(failure) && attempt < 5 && wait < remaining(deadline)) {
-				await pause(control, wait);
-				continue;
-			}
-			if (failure.status === 403 || failure.status === 404 || failure.status === 410) {
-				throw taskError(
-					ctx,
-					`The image URL is no longer valid (${failure.status})`,
-					'BFL result URLs expire 10 minutes after the task ends; run the item again.',
-				);
-			}
-			throw toApiError(ctx, failure, 'downloading the image');
-		}
-	}
-}
-
-/** The first bytes of stored binary data, enough to recognise the image and read its size. */
-export async function binaryHead(context: IExecuteFunctions, binary: IBinaryData, length = 64 * 1024): Promise<Buffer> {
-	if (binary.id) {
-		const stream = await context.helpers.getBinaryStream(binary.id, length);
-		for await (const chunk of stream) {
-			stream.destroy();
-			return Buffer.from(chunk as Buffer);
-		}
-		return Buffer.alloc(0);
-	}
-	return Buffer.from(binary.data.slice(0, Math.ceil((length * 4) / 3)), 'base64');
+	error.taskStatus = status;
+	return error;
 }

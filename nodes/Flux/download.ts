@@ -1,0 +1,161 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { backoffDelay, cancelled, pause, remaining, type Deadline, type RunControl } from './control';
+import { describeHttpError, isTransient, taskError, toApiError, type ApiErrorContext } from './errors';
+
+/**
+ * Every download from a host other than BFL's API: results from BFL's delivery hosts and images or
+ * videos a user gave by URL. Plain httpRequest, so the BFL key never goes along; retried on 5xx,
+ * timeouts and resets; bounded in time by the item's deadline.
+ */
+
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+const MAX_ATTEMPTS = 6;
+
+/** What prepareBinaryData accepts: a Buffer or a readable stream (no Node built-in imported). */
+type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+type Stream = AsyncIterable<Buffer> & { destroy: () => void };
+
+interface StreamResponse {
+	body: BinarySource;
+	headers: Record<string, string | undefined>;
+}
+
+const EXTENSIONS: Record<string, string> = {
+	'image/jpeg': 'jpg',
+	'image/png': 'png',
+	'image/webp': 'webp',
+	'image/gif': 'gif',
+	'video/mp4': 'mp4',
+};
+
+async function getStream(context: IExecuteFunctions, url: string, deadline: Deadline, control: RunControl): Promise<StreamResponse> {
+	return (await context.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		json: false,
+		returnFullResponse: true,
+		timeout: Math.min(DOWNLOAD_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
+		abortSignal: control.signal,
+	})) as StreamResponse;
+}
+
+/** Runs `attempt` again after transient failures, within the deadline. */
+async function withRetries<T>(deadline: Deadline, control: RunControl, attempt: () => Promise<T>, retryable: (error: unknown) => boolean): Promise<T> {
+	for (let tries = 0; ; tries++) {
+		if (control.signal.aborted) throw cancelled(control);
+		let failure: unknown;
+		try {
+			return await attempt();
+		} catch (error) {
+			failure = error;
+		}
+		if (control.signal.aborted) throw cancelled(control);
+		const wait = backoffDelay(tries);
+		if (!retryable(failure) || tries + 1 >= MAX_ATTEMPTS || wait >= remaining(deadline)) throw failure;
+		await pause(control, wait);
+	}
+}
+
+/**
+ * Streams a result into n8n's binary data (to disk in filesystem mode, so a large file is never
+ * held in memory). A 403/404/410 means the signed URL expired.
+ */
+export async function downloadResult(
+	ctx: ApiErrorContext,
+	url: string,
+	fileBaseName: string,
+	deadline: Deadline,
+	control: RunControl,
+): Promise<IBinaryData> {
+	try {
+		return await withRetries(
+			deadline,
+			control,
+			async () => {
+				const response = await getStream(ctx.context, url, deadline, control);
+				const mimeType = (response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
+				const fileName = `${fileBaseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
+				const binary = await ctx.context.helpers.prepareBinaryData(response.body, fileName, mimeType);
+				const declaredLength = Number(response.headers['content-length']);
+				if (binary.bytes === undefined && Number.isFinite(declaredLength)) binary.bytes = declaredLength;
+				return binary;
+			},
+			(error) => isTransient(describeHttpError(error)),
+		);
+	} catch (error) {
+		if (control.signal.aborted) throw cancelled(control);
+		const failure = describeHttpError(error);
+		if (failure.status === 403 || failure.status === 404 || failure.status === 410) {
+			throw taskError(
+				ctx,
+				`The result URL is no longer valid (${failure.status})`,
+				'BFL result URLs expire (images 10 minutes after the task ends); run the item again.',
+			);
+		}
+		throw toApiError(ctx, failure, 'downloading the result');
+	}
+}
+
+/** A download refused for its size: `bytes` is the declared size, or how far it got. */
+export class TooLarge extends Error {
+	constructor(
+		readonly bytes: number,
+		readonly atLeast: boolean,
+	) {
+		super(`larger than allowed (${bytes} bytes${atLeast ? ' and more' : ''})`);
+	}
+}
+
+/** Refused by its first bytes (not the kind of file expected). */
+export class WrongKind extends Error {}
+
+export function extensionOf(mimeType: string): string {
+	return EXTENSIONS[mimeType] ?? 'bin';
+}
+
+/**
+ * Downloads a file a user gave by URL into memory, never more than `maxBytes`: the Content-Length
+ * is checked first, then the bytes are counted as they arrive and the download stops as soon as the
+ * limit is passed. `accept` sees the first chunk and may refuse the file by its bytes.
+ */
+export async function fetchLimited(
+	context: IExecuteFunctions,
+	url: string,
+	options: { maxBytes: number; deadline: Deadline; control: RunControl; accept?: (head: Buffer) => boolean },
+): Promise<Buffer> {
+	const { maxBytes, deadline, control } = options;
+	return await withRetries(
+		deadline,
+		control,
+		async () => {
+			const response = await getStream(context, url, deadline, control);
+			const stream = response.body as unknown as Stream;
+			const declared = Number(response.headers['content-length']);
+			if (Number.isFinite(declared) && declared > maxBytes) {
+				stream.destroy();
+				throw new TooLarge(declared, false);
+			}
+			const chunks: Buffer[] = [];
+			let total = 0;
+			let stop: TooLarge | WrongKind | undefined;
+			try {
+				for await (const chunk of stream) {
+					chunks.push(Buffer.from(chunk));
+					if (total === 0 && options.accept && !options.accept(chunks[0])) stop = new WrongKind('not the kind of file expected');
+					total += chunk.length;
+					if (total > maxBytes) stop = new TooLarge(total, true);
+					if (stop) break;
+				}
+			} finally {
+				stream.destroy(); // stops the download as soon as the limit is passed
+			}
+			// Refused by its first bytes: the caller describes the file from them.
+			if (stop instanceof WrongKind) return chunks[0];
+			if (stop) throw stop;
+			return Buffer.concat(chunks);
+		},
+		(error) => !(error instanceof TooLarge) && !(error instanceof WrongKind) && isTransient(describeHttpError(error)),
+	);
+}

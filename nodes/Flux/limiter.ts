@@ -1,0 +1,179 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * How many tasks one execution keeps active at BFL, per concurrency bucket. BFL's limit is per
+ * account and shared with every other execution (other workers, other workflows), which the node
+ * cannot see: it learns only from BFL's answers.
+ *
+ * - Start at the configured maximum. A 429 sets the limit to what this execution holds right now
+ *   (at least 1): the account is full, and our own tasks are our share of it.
+ * - A task of ours that ends (Ready or failed) frees its slot at BFL, so a waiting item is submitted
+ *   at once, without a 429.
+ * - While throttled, the first waiting item probes for capacity freed by others after a random
+ *   delay (its own for each execution, so executions never probe in step). A probe that BFL
+ *   accepts raises the limit by one and lets the next item probe at once (slow start), up to the
+ *   maximum; a probe answered 429 backs off further.
+ */
+
+export const PROBE_BACKOFF = { baseMs: 250, capMs: 2000 };
+
+export interface Ticket {
+	/** Taken above the limit learned from BFL, to find out whether capacity was freed. */
+	probe: boolean;
+}
+
+interface Waiter {
+	grant: (ticket: Ticket) => void;
+	fail: (error: Error) => void;
+	/** A slot was granted to it (the caller must give it back if it stopped waiting meanwhile). */
+	granted: boolean;
+}
+
+export class TaskSlots {
+	private current: number;
+
+	private active = 0;
+
+	private readonly waiters: Waiter[] = [];
+
+	private consecutiveThrottles = 0;
+
+	private probeGeneration = 0;
+
+	private probeScheduled = false;
+
+	/** Set when the run stops starting tasks: waiting items get this error instead of a slot. */
+	private closedWith?: Error;
+
+	constructor(
+		readonly max: number,
+		private readonly random: () => number = Math.random,
+	) {
+		this.current = Math.max(1, max);
+	}
+
+	get limit(): number {
+		return this.current;
+	}
+
+	get inUse(): number {
+		return this.active;
+	}
+
+	get waiting(): number {
+		return this.waiters.length;
+	}
+
+	/**
+	 * Waits for a slot. `until` rejects to stop waiting (cancellation, the item's deadline); a slot
+	 * granted at the same moment is given back. `first` puts the caller at the head of the queue
+	 * (an item that BFL just throttled keeps its turn).
+	 */
+	async acquire(until?: Promise<never>, first = false): Promise<Ticket> {
+		if (this.closedWith) throw this.closedWith;
+		if (this.active < this.current && this.waiters.length === 0) {
+			this.active++;
+			return { probe: false };
+		}
+		let waiter!: Waiter;
+		const granted = new Promise<Ticket>((resolve, reject) => {
+			waiter = { grant: resolve, fail: reject, granted: false };
+		});
+		if (first) this.waiters.unshift(waiter);
+		else this.waiters.push(waiter);
+		this.scheduleProbe();
+		let ticket: Ticket | undefined;
+		try {
+			ticket = await (until ? Promise.race([granted, until]) : granted);
+			return ticket;
+		} finally {
+			// Stopped waiting (cancelled, deadline): leave the queue, or give back a slot granted meanwhile.
+			if (!ticket) {
+				if (waiter.granted) this.release();
+				else this.remove(waiter);
+			}
+		}
+	}
+
+	/** A task of ours ended at BFL (or was never submitted): its slot is free for the next item. */
+	release(): void {
+		this.active = Math.max(0, this.active - 1);
+		this.wake(false);
+	}
+
+	/** BFL accepted a submit. A probe that got through means room: one more item probes at once. */
+	accepted(ticket: Ticket): void {
+		this.consecutiveThrottles = 0;
+		if (!ticket.probe) return;
+		if (this.current < this.max) this.current++;
+		this.wake(true);
+	}
+
+	/**
+	 * BFL answered 429: gives the slot back, lowers the limit to what we hold, and schedules the
+	 * next probe (after Retry-After when BFL sent one). Returns that delay.
+	 */
+	throttled(retryAfterMs?: number): number {
+		this.active = Math.max(0, this.active - 1);
+		this.current = Math.max(1, this.active);
+		this.consecutiveThrottles++;
+		const delay = retryAfterMs ?? this.backoff();
+		this.scheduleProbe(delay, true);
+		return delay;
+	}
+
+	/** No more tasks start: every waiting item, and every later one, gets `error`. */
+	close(error: Error): void {
+		this.closedWith = error;
+		this.cancelProbe();
+		for (const waiter of this.waiters.splice(0)) waiter.fail(error);
+	}
+
+	/** Jittered exponential backoff (half fixed, half random), so executions never probe in step. */
+	private backoff(): number {
+		const { baseMs, capMs } = PROBE_BACKOFF;
+		const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, this.consecutiveThrottles - 1));
+		return ceiling / 2 + this.random() * (ceiling / 2);
+	}
+
+	private remove(waiter: Waiter): void {
+		const index = this.waiters.indexOf(waiter);
+		if (index >= 0) this.waiters.splice(index, 1);
+	}
+
+	private grantNext(probe: boolean): void {
+		const waiter = this.waiters.shift();
+		if (!waiter) return;
+		this.active++;
+		waiter.granted = true;
+		waiter.grant({ probe });
+	}
+
+	private wake(probe: boolean): void {
+		while (this.waiters.length > 0 && this.active < this.current) this.grantNext(probe);
+		if (this.waiters.length === 0) this.cancelProbe();
+	}
+
+	private cancelProbe(): void {
+		this.probeGeneration++;
+		this.probeScheduled = false;
+	}
+
+	/**
+	 * While throttled and items wait, one timer at a time lets the first of them probe: it is
+	 * granted a slot even when the learned limit is reached.
+	 */
+	private scheduleProbe(delay = this.backoff(), replace = false): void {
+		if (this.current >= this.max && !replace) return;
+		if (this.probeScheduled && !replace) return;
+		const generation = ++this.probeGeneration;
+		this.probeScheduled = true;
+		void sleep(delay).then(() => {
+			if (generation !== this.probeGeneration) return;
+			this.probeScheduled = false;
+			if (this.waiters.length === 0 || this.closedWith) return;
+			if (this.active >= this.current) this.current = this.active + 1;
+			this.grantNext(true);
+		});
+	}
+}

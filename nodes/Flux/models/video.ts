@@ -1,0 +1,240 @@
+import { prompt, roundCredits, safetyTolerance, webhook } from './builders';
+import { MB } from './limits';
+import type { FieldSpec, MediaLimits, ModelSpec, Operation, PriceInput } from './types';
+
+/**
+ * FLUX 3 Video in its four modes, Video Upscale and Video Edit (bfl-api-2026.md §5.2–5.4). The
+ * result is an MP4. No seed and no webhook on flux-3-video and video-edit. Videos count against
+ * their own limit of 5 active tasks.
+ */
+
+const VIDEO_SAFETY_MAX = 4;
+const CREATIVE: Operation[] = ['generate', 'animate', 'extend'];
+
+/** Longest output: used to price a video whose duration BFL picks. */
+export const MAX_VIDEO_SECONDS = 20;
+
+const keyframeLimits: Partial<MediaLimits> = { maxBytes: 15 * MB, minSide: 256, maxMegapixels: 16 };
+
+// Credits per second of output (docs pricing via a brief, consistent with fal's figures).
+const PER_SECOND: Record<string, Record<string, number>> = {
+	new: { hd: 17, fhd: 29, qhd: 40, uhd: 80 },
+	continuation: { hd: 41, fhd: 53, qhd: 65, uhd: 95 },
+};
+const DRAFT_PER_SECOND = { new: 6, continuation: 12 };
+
+function flux3VideoPrice({ body, seconds }: PriceInput): number {
+	const length = seconds ?? MAX_VIDEO_SECONDS;
+	const kind = body.mode === 'v2v' ? 'continuation' : 'new';
+	if (body.draft === true) return roundCredits(DRAFT_PER_SECOND[kind] * length);
+	const resolution = String(body.resolution ?? (body.mode === 'draft_enhance' ? 'fhd' : 'hd'));
+	return roundCredits((PER_SECOND[kind][resolution] ?? PER_SECOND[kind].uhd) * length);
+}
+
+function resolution(defaultValue: string, operations: Operation[]): FieldSpec {
+	return {
+		api: 'resolution',
+		kind: 'options',
+		values: ['hd', 'fhd', 'qhd', 'uhd'],
+		labels: { hd: 'HD (720p)', fhd: 'Full HD (1080p)', qhd: 'QHD (1440p)', uhd: 'UHD (4K)' },
+		default: defaultValue,
+		operations,
+		description: 'Output resolution; QHD and UHD are finished by an upsampler and cost more',
+	};
+}
+
+function duration(max: number, operations: Operation[], description: string): FieldSpec {
+	return {
+		api: 'duration',
+		kind: 'integer',
+		min: 5,
+		max,
+		default: 0,
+		zeroMeansAuto: true,
+		operations,
+		description,
+		hint: `Whole seconds, 5 to ${max}; 0 = automatic (BFL picks the length)`,
+	};
+}
+
+function videoInput(api: string, description: string, limits: Partial<MediaLimits>, operations?: Operation[]): FieldSpec {
+	return {
+		api,
+		kind: 'media',
+		media: 'video',
+		acceptsUrl: true,
+		required: true,
+		default: 'data',
+		operations,
+		limits,
+		description: `${description}: the name of a binary property of the input item, or an http(s) URL`,
+		hint: 'An MP4 from a binary property (e.g. data) or an http(s) URL; at most 50 MB',
+	};
+}
+
+export const VIDEO_MODELS: ModelSpec[] = [
+	{
+		id: 'flux-3-video',
+		displayName: 'FLUX 3 Video',
+		description: 'Video with synchronized audio, 24 fps, 5 to 20 s (preview)',
+		resource: 'video',
+		operations: ['generate', 'animate', 'extend', 'enhance'],
+		versions: [2],
+		bucket: 'video',
+		rejectsUnknownFields: true,
+		fixed: {
+			generate: { mode: 't2v' },
+			animate: { mode: 'i2v' },
+			extend: { mode: 'v2v' },
+			enhance: { mode: 'draft_enhance' },
+		},
+		price: flux3VideoPrice,
+		operationOf: (body) => modeOperation(body.mode),
+		checks: [
+			(body, operation) => {
+				const frames = body.keyframes;
+				if ((operation ?? modeOperation(body.mode)) !== 'animate' || !Array.isArray(frames)) return undefined;
+				const timed = frames.filter((frame) => Array.isArray(frame)).length;
+				if (timed > 0 && timed < frames.length) {
+					return { field: 'keyframes', type: 'value_error', message: 'must be all plain images or all timed (seconds: image); got a mix' };
+				}
+				if (timed === 0 && frames.length >= 3 && (body.duration === undefined || body.duration === 'auto')) {
+					return { field: 'duration', type: 'missing', message: 'is required with 3 or more untimed keyframes (5 to 20)' };
+				}
+				return undefined;
+			},
+		],
+		fields: [
+			{ ...prompt(true, 'The scene: action, camera, sound and dialogue'), operations: CREATIVE },
+			{
+				api: 'keyframes',
+				kind: 'media',
+				media: 'image',
+				acceptsUrl: true,
+				required: true,
+				default: 'data',
+				operations: ['animate'],
+				list: { min: 1, max: 10, timed: true },
+				limits: keyframeLimits,
+				description:
+					'1 to 10 images: one = first frame, two = first and last, more = spread evenly. Binary property names or URLs, separated by commas or new lines; "3.5: data2" places an image at 3.5 s.',
+				hint: 'E.g. data, data2, or timed: 0: data, 4: https://…/end.png. Three or more untimed images need a duration.',
+			},
+			videoInput('start_video', 'The video to continue from its last frames', {}, ['extend']),
+			{
+				api: 'draft_cache',
+				kind: 'media',
+				media: 'bundle',
+				acceptsUrl: true,
+				required: true,
+				default: '',
+				operations: ['enhance'],
+				description: "The draft's cache: its draftCache URL (while valid) or the downloaded bundle as a binary property",
+				hint: 'The draftCache URL from a FLUX 3 Video run with Draft on',
+			},
+			{
+				api: 'aspect_ratio',
+				kind: 'options',
+				values: ['auto', '21:9', '2:1', '16:9', '4:3', '1:1', '3:4', '9:16'],
+				labels: { auto: 'Auto' },
+				default: 'auto',
+				operations: CREATIVE,
+				description: 'Shape of the video',
+			},
+			duration(20, ['generate', 'animate'], 'Length in whole seconds, 5 to 20; leave 0 for automatic'),
+			duration(15, ['extend'], 'Length of the new part in whole seconds, 5 to 15; leave 0 for automatic'),
+			resolution('hd', CREATIVE),
+			resolution('fhd', ['enhance']),
+			{
+				api: 'generate_audio',
+				kind: 'boolean',
+				default: true,
+				advanced: true,
+				operations: CREATIVE,
+				description: 'Whether to generate synchronized audio',
+			},
+			{
+				api: 'draft',
+				kind: 'boolean',
+				default: false,
+				advanced: true,
+				operations: CREATIVE,
+				description: 'Whether to make a fast, cheap preview; its draftCache can be enhanced to full quality later',
+			},
+			safetyTolerance(VIDEO_SAFETY_MAX),
+			{ api: 'version', kind: 'string', default: 'latest', advanced: true, operations: CREATIVE, description: 'Model version' },
+		],
+	},
+	{
+		id: 'video-upscale-v1',
+		path: 'flux-tools/video-upscale-v1',
+		displayName: 'FLUX Video Upscale',
+		description: 'Upscale a clip 1.5× to 3×, keeping its audio (first 20 s)',
+		resource: 'video',
+		operations: ['upscale'],
+		versions: [2],
+		bucket: 'video',
+		rejectsUnknownFields: true,
+		// Credits per megapixel-second of output: 7 precise, 10 creative.
+		price: ({ body, seconds, videoMp }) => {
+			const factor = Number(body.upscale_factor ?? 2);
+			const outputMp = (videoMp ?? (2560 * 1440) / (1024 * 1024)) * factor * factor;
+			return roundCredits((body.creativity === 0 ? 7 : 10) * outputMp * (seconds ?? MAX_VIDEO_SECONDS));
+		},
+		fields: [
+			videoInput('input_video', 'The video to upscale', { maxSeconds: 20, maxWidth: 2560, maxHeight: 1440 }),
+			{
+				api: 'upscale_factor',
+				kind: 'number',
+				min: 1.5,
+				max: 3,
+				default: 2,
+				description: 'How much larger, 1.5 to 3',
+			},
+			{
+				api: 'creativity',
+				kind: 'options',
+				values: [0, 1],
+				labels: { '0': 'Precise (Faithful; Faces, Products)', '1': 'Creative (Invents Detail)' },
+				default: 1,
+				advanced: true,
+				description: 'Precise stays faithful to the source; creative invents detail',
+			},
+			{ ...prompt(false, 'Optional: what the video shows, to steer the detail'), advanced: true },
+			safetyTolerance(VIDEO_SAFETY_MAX),
+			...webhook(),
+		],
+	},
+	{
+		id: 'video-edit-v1',
+		path: 'flux-tools/video-edit-v1',
+		displayName: 'FLUX Video Edit [fast]',
+		description: 'Change a clip with a prompt: add, remove or replace things, restyle (output 720p)',
+		resource: 'video',
+		operations: ['edit'],
+		versions: [2],
+		bucket: 'video',
+		rejectsUnknownFields: true,
+		price: ({ seconds }) => roundCredits(3 * (seconds ?? 15)),
+		fields: [
+			videoInput('video', 'The video to edit', { maxSeconds: 15 }), // ≤ 15 s and ≤ 50 MiB [one source]
+			prompt(true, 'The edit, e.g. "replace the red car with a blue bicycle"'),
+			safetyTolerance(VIDEO_SAFETY_MAX),
+		],
+	},
+];
+
+/** The node operation a flux-3-video `mode` stands for (long aliases included). */
+export function modeOperation(mode: unknown): Operation | undefined {
+	const aliases: Record<string, Operation> = {
+		t2v: 'generate',
+		'text-to-video': 'generate',
+		i2v: 'animate',
+		'image-continuation': 'animate',
+		v2v: 'extend',
+		'video-continuation': 'extend',
+		draft_enhance: 'enhance',
+		'draft-enhance': 'enhance',
+	};
+	return typeof mode === 'string' ? aliases[mode] : undefined;
+}

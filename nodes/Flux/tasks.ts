@@ -1,0 +1,662 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { CreditBudget } from './budget';
+import {
+	cancelled,
+	createRunControl,
+	deadlineIn,
+	DEFAULT_TIMEOUT_SECONDS,
+	expires,
+	POLL_SCHEDULES,
+	type Deadline,
+	type RunControl,
+} from './control';
+import { downloadResult, extensionOf } from './download';
+import { asNodeError, describeHttpError, taskError, toApiError, type ApiErrorContext } from './errors';
+import { apiBaseUrl, finetuneBaseUrl, type FinetuneRegion } from './hosts';
+import { hash, stableJson, TaskLedger, type LedgerEntry } from './ledger';
+import { TaskSlots } from './limiter';
+import { binaryHead, outputMegapixels, resolveMedia, type MediaFacts } from './media';
+import { BUCKET_LIMITS, MAX_VIDEO_SECONDS, pathOf, type ConcurrencyBucket } from './models';
+import { readTaskRequest, type TaskRequest } from './request';
+import { describeDownload, readyJson, submittedJson, toolJson } from './results';
+import {
+	CREDENTIAL_TYPE,
+	outcomeUnknown,
+	submitTask,
+	waitForResult,
+	type ModerationOutcome,
+	type ReadyResult,
+	type TaskFailure,
+} from './transport';
+
+/**
+ * The items of one run of the node, from parameters to binary data. Every item is read and
+ * validated first, so bad input fails before anything is paid. Then all items run at once, each
+ * waiting for a slot of its concurrency bucket: the slot is held from submit until BFL says the
+ * task ended, and the download runs after it is given back.
+ *
+ * Each task is written down in the node's context (ledger.ts) as it goes, so that n8n's Retry On
+ * Fail collects what was paid for instead of paying again.
+ */
+
+export const WEBHOOK_CREDENTIAL_TYPE = 'bflWebhookApi';
+
+export interface RunSettings {
+	version: number;
+	continueOnFail: boolean;
+	/** Running as an AI Agent's tool: compact JSON, no download unless asked, errors as answers. */
+	toolMode: boolean;
+}
+
+/** One item to run: a task to start, or one submitted earlier to collect (Get Result). */
+interface Job {
+	itemIndex: number;
+	request?: TaskRequest;
+	/** Get Result: the polling URL to wait on. */
+	collect?: { pollingUrl: string; download: boolean; binaryPropertyName: string; timeoutSeconds: number };
+	fingerprint: string;
+}
+
+interface Outcome {
+	item?: INodeExecutionData;
+	moderated?: INodeExecutionData;
+}
+
+interface Failure {
+	itemIndex: number;
+	error: Error;
+}
+
+/** Not started because the run stopped starting tasks after another item failed. */
+class NotStarted extends Error {}
+
+function itemOf(json: IDataObject, itemIndex: number, binary?: INodeExecutionData['binary']): INodeExecutionData {
+	return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
+}
+
+export function errorJson(error: Error, taskId?: string, model?: string): IDataObject {
+	const description = (error as NodeApiError).description;
+	const id = taskId ?? ((error as NodeApiError).context?.taskId as string | undefined);
+	return {
+		error: error.message,
+		...(description ? { description } : {}),
+		...(id ? { taskId: id } : {}),
+		...(model ? { model } : {}),
+	};
+}
+
+/** What identifies a request: its body as typed and the identity of every binary it names. */
+function fingerprintOf(context: IExecuteFunctions, itemIndex: number, request: TaskRequest): string {
+	const binaries = context.getInputData()[itemIndex].binary ?? {};
+	const identities: Record<string, string> = {};
+	for (const field of request.mediaFields) {
+		const value = request.body[field.api];
+		const names = (Array.isArray(value) ? value : [value]).map((entry) => String(Array.isArray(entry) ? entry[1] : entry));
+		for (const name of names) {
+			const binary = binaries[name];
+			if (!binary) continue;
+			identities[name] = [binary.id ?? '', binary.fileName ?? '', binary.mimeType, binary.data?.length ?? 0, hash(binary.data?.slice(0, 65536) ?? '')].join('|');
+		}
+	}
+	return hash(
+		stableJson({
+			model: request.model.id,
+			operation: request.operation,
+			body: request.body,
+			identities,
+			trigger: request.triggerUrl ?? null,
+			wait: request.waitForResult,
+		}),
+	);
+}
+
+export async function runTasks(context: IExecuteFunctions, settings: RunSettings): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const node = context.getNode();
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const baseUrl = apiBaseUrl(node, credentials);
+	const control = createRunControl(node, context.getExecutionCancelSignal?.());
+	const { version, toolMode } = settings;
+	const continueOnFail = settings.continueOnFail || toolMode;
+	const options = (context.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
+	const routeModerated = version >= 2 && Boolean(options.routeModerated) && !toolMode;
+	const resource = version >= 2 ? (context.getNodeParameter('resource', 0) as string) : 'image';
+
+	// Phase 1: every item's parameters, before anything is sent.
+	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const moderatedItems: INodeExecutionData[] = [];
+	const jobs: Job[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			if (resource === 'task') {
+				const pollingUrl = taskUrl(context, itemIndex, baseUrl);
+				const itemOptions = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+				jobs.push({
+					itemIndex,
+					fingerprint: '',
+					collect: {
+						pollingUrl,
+						download: itemOptions.download === undefined ? !toolMode : Boolean(itemOptions.download),
+						binaryPropertyName: String(itemOptions.binaryPropertyName || 'data'),
+						timeoutSeconds: Number(itemOptions.timeoutSeconds) || DEFAULT_TIMEOUT_SECONDS.video,
+					},
+				});
+				continue;
+			}
+			const request = readTaskRequest(context, itemIndex, version);
+			if (toolMode) {
+				const rawOptions = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+				request.download = rawOptions.download === true;
+			}
+			jobs.push({ itemIndex, request, fingerprint: fingerprintOf(context, itemIndex, request) });
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(node, error, itemIndex);
+			results[itemIndex] = itemOf(toolMode ? toolError(error as Error) : errorJson(error as Error), itemIndex);
+		}
+	}
+
+	let ledgerContext: IDataObject | undefined;
+	let flowContext: IDataObject | undefined;
+	try {
+		ledgerContext = context.getContext('node');
+		flowContext = context.getContext('flow');
+	} catch {
+		// Tool calls may run without an execution context: no retries to serve there.
+	}
+	const ledger = new TaskLedger(ledgerContext, runIndexOf(context));
+	const budget = new CreditBudget(flowContext, Number(options.maxCredits) || 0);
+	const retryOnFail = Boolean(node.retryOnFail);
+
+	const slotsByBucket = new Map<ConcurrencyBucket, TaskSlots>();
+	const maxConcurrent = Number(options.maxConcurrentTasks) || 0;
+	const slotsFor = (bucket: ConcurrencyBucket) => {
+		let slots = slotsByBucket.get(bucket);
+		if (!slots) {
+			slots = new TaskSlots(maxConcurrent > 0 ? maxConcurrent : BUCKET_LIMITS[bucket]);
+			slotsByBucket.set(bucket, slots);
+		}
+		return slots;
+	};
+
+	let balanceCheck: Promise<void> | undefined;
+	const minimumBalance = Number(options.minimumBalance) || 0;
+	const ensureBalance = () => {
+		if (minimumBalance <= 0) return Promise.resolve();
+		balanceCheck ??= checkBalance(context, baseUrl, minimumBalance);
+		return balanceCheck;
+	};
+
+	let webhookSecret: Promise<string> | undefined;
+	const secretFor = () => {
+		webhookSecret ??= context.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
+			(webhook) => String(webhook.secret ?? ''),
+			() => {
+				throw new NodeOperationError(node, 'FLUX Trigger URL (triggerUrl) is set but no FLUX Trigger secret credential is selected', {
+					description: 'Select the same "BFL Webhook Secret" credential as the FLUX Trigger node, so BFL sends the secret it checks.',
+				});
+			},
+		);
+		return webhookSecret;
+	};
+
+	let firstFailure: Failure | undefined;
+	let stopped = false;
+	const stop = (failure: Failure) => {
+		firstFailure ??= failure;
+		if (retryOnFail) {
+			// n8n will run the node again: let the tasks in flight finish into the ledger, start no more.
+			for (const slots of slotsByBucket.values()) slots.close(new NotStarted('not started'));
+			stopped = true;
+		} else {
+			control.abort();
+		}
+	};
+
+	const environment: JobEnvironment = {
+		context,
+		settings,
+		control,
+		credentials,
+		baseUrl,
+		ledger,
+		budget,
+		slotsFor,
+		ensureBalance,
+		secretFor,
+		isStopped: () => stopped,
+	};
+
+	await Promise.all(
+		jobs.map(async (job) => {
+			try {
+				const outcome = await runJob(environment, job);
+				if (outcome.item) results[job.itemIndex] = outcome.item;
+				if (outcome.moderated) moderatedItems.push(outcome.moderated);
+			} catch (caught) {
+				const error = caught as TaskFailure;
+				if (error instanceof NotStarted) return;
+				if (control.signal.aborted) return; // a consequence of the first failure, or of a cancelled execution
+				if (routeModerated && error.moderation) {
+					moderatedItems.push(itemOf(moderatedJson(error, job), job.itemIndex));
+					return;
+				}
+				if (continueOnFail) {
+					results[job.itemIndex] = itemOf(
+						toolMode ? toolError(error) : errorJson(error, undefined, job.request?.model.id),
+						job.itemIndex,
+					);
+					return;
+				}
+				stop({ itemIndex: job.itemIndex, error });
+			}
+		}),
+	);
+	control.dispose();
+
+	if (firstFailure) {
+		const { error, itemIndex } = firstFailure;
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+		throw new NodeOperationError(node, error, { itemIndex });
+	}
+	const output = results.filter((result): result is INodeExecutionData => Boolean(result));
+	if (control.signal.aborted || output.length + moderatedItems.length < items.length) {
+		throw new NodeOperationError(node, 'The execution was cancelled before every item was done');
+	}
+	if (version >= 2 && !toolMode) {
+		// The execution's total so far, across every FLUX node of the workflow.
+		for (const item of output) if (item.json.taskId && !item.json.error) item.json.executionCost = budget.spent;
+	}
+	return routeModerated ? [output, moderatedItems.sort((a, b) => pairedIndex(a) - pairedIndex(b))] : [output];
+}
+
+/** Which run of this node in the execution this is (0, or more in a loop). */
+function runIndexOf(context: IExecuteFunctions): number {
+	try {
+		return Number(context.getWorkflowDataProxy(0).$runIndex) || 0;
+	} catch {
+		return 0;
+	}
+}
+
+function pairedIndex(item: INodeExecutionData): number {
+	const paired = item.pairedItem;
+	return typeof paired === 'object' && paired && !Array.isArray(paired) ? paired.item : 0;
+}
+
+/** Get Result's `task`: a polling URL, or a task ID looked up on the credential's host. */
+function taskUrl(context: IExecuteFunctions, itemIndex: number, baseUrl: string): string {
+	const task = String(context.getNodeParameter('task', itemIndex, '') ?? '').trim();
+	if (/^https?:\/\//i.test(task)) return task;
+	if (/^[A-Za-z0-9-]{8,}$/.test(task)) return `${baseUrl}/v1/get_result?id=${encodeURIComponent(task)}`;
+	throw new NodeOperationError(context.getNode(), `Task (task) must be a polling URL or a task ID; got "${task}"`, {
+		itemIndex,
+		description: 'Use the pollingUrl (or taskId) a FLUX node returned with Wait for Result off.',
+	});
+}
+
+function moderatedJson(error: TaskFailure, job: Job): IDataObject {
+	const moderation = error.moderation as ModerationOutcome;
+	return {
+		...errorJson(error, undefined, job.request?.model.id),
+		status: moderation.status,
+		stage: moderation.stage,
+		reasons: moderation.reasons,
+		hint: moderation.hint,
+		prompt: typeof job.request?.body.prompt === 'string' ? job.request.body.prompt : null,
+	};
+}
+
+/** An error as an AI agent gets it: what happened, and what to do about it. */
+function toolError(error: Error): IDataObject {
+	const description = (error as NodeApiError).description;
+	const taskId = (error as NodeApiError).context?.taskId;
+	return { error: error.message, ...(description ? { advice: description } : {}), ...(taskId ? { taskId } : {}) };
+}
+
+async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum: number): Promise<void> {
+	let credits: number;
+	try {
+		const answer = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+			method: 'GET',
+			url: `${baseUrl}/v1/credits`,
+			json: true,
+		})) as { credits?: unknown };
+		credits = Number(answer?.credits);
+	} catch (error) {
+		throw toApiError({ context, itemIndex: 0 }, describeHttpError(error), 'checking the credit balance');
+	}
+	if (!Number.isFinite(credits) || credits < minimum) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The BFL account has ${Number.isFinite(credits) ? credits : 'an unknown number of'} credits, below the Minimum Balance of ${minimum}: nothing was submitted`,
+			{ description: 'Top up at https://dashboard.bfl.ai, or lower Minimum Balance in the options.' },
+		);
+	}
+}
+
+interface JobEnvironment {
+	context: IExecuteFunctions;
+	settings: RunSettings;
+	control: RunControl;
+	credentials: ICredentialDataDecryptedObject;
+	baseUrl: string;
+	ledger: TaskLedger;
+	budget: CreditBudget;
+	slotsFor: (bucket: ConcurrencyBucket) => TaskSlots;
+	ensureBalance: () => Promise<void>;
+	secretFor: () => Promise<string>;
+	isStopped: () => boolean;
+}
+
+/** Expected credits of a request, for the spend cap: the model's price with what is known of its sizes. */
+function expectedCost(request: TaskRequest, facts: MediaFacts): number {
+	const { model, body } = request;
+	// Inputs BFL fetches itself have an unknown size: count each as the largest FLUX.2 input (4 MP).
+	const inputMp = facts.inputMp + facts.unknownSizes * 4;
+	const outputMp = facts.unknownSizes > 0 && !(Number(body.width) > 0) && model.resource === 'image' ? 4 : outputMegapixels(model, body, facts);
+	const seconds = Number(body.duration) > 0 ? Number(body.duration) : (facts.videoSeconds ?? MAX_VIDEO_SECONDS);
+	return model.price({ body, outputMp, inputMp, seconds, videoMp: facts.videoMp });
+}
+
+async function runJob(env: JobEnvironment, job: Job): Promise<Outcome> {
+	if (job.collect) return await collectTask(env, job);
+	const request = job.request as TaskRequest;
+	const prior = env.ledger.find(job.itemIndex, job.fingerprint);
+	if (prior) return await fromLedger(env, job, prior);
+	if (env.isStopped()) throw new NotStarted('not started');
+
+	const { context, control, ledger, budget } = env;
+	const { model, body } = request;
+	const slots = env.slotsFor(model.bucket);
+	let ticket = await slots.acquire(control.aborted);
+	let holding = true;
+	const releaseSlot = () => {
+		if (holding) slots.release();
+		holding = false;
+	};
+	const ctx: ApiErrorContext = { context, itemIndex: job.itemIndex };
+	const startedAt = Date.now();
+	const deadline = deadlineIn(request.timeoutSeconds);
+	let reserved = 0;
+	try {
+		if (env.isStopped()) throw new NotStarted('not started');
+		const facts = await resolveMedia({ context, itemIndex: job.itemIndex, model, body, fields: request.mediaFields, deadline, control });
+		if (request.triggerUrl) {
+			body.webhook_url = request.triggerUrl;
+			body.webhook_secret = await env.secretFor();
+		}
+		await env.ensureBalance();
+		const expected = expectedCost(request, facts);
+		const refusal = budget.refusal(expected);
+		if (refusal) {
+			throw new NodeOperationError(context.getNode(), `Max Credits per Execution reached: ${refusal}`, {
+				itemIndex: job.itemIndex,
+				description: 'Nothing was sent to BFL for this item. Raise "Max Credits per Execution" in the options to allow more.',
+			});
+		}
+		reserved = budget.reserve(expected);
+		const base = model.finetuneHost && env.settings.version >= 2 ? finetuneBase(env, job.itemIndex) : env.baseUrl;
+		const submitted = await submitTask(ctx, {
+			url: `${base}/v1/${pathOf(model)}`,
+			body,
+			deadline,
+			control,
+			slot: {
+				throttled: async (retryAfterMs) => {
+					holding = false;
+					slots.throttled(retryAfterMs);
+					const giveUp = () => throttledTooLong(ctx, deadline);
+					ticket = await slots.acquire(Promise.race([control.aborted, expires(deadline, giveUp)]), true);
+					holding = true;
+				},
+			},
+		}).catch((error: Error) => {
+			budget.release(reserved);
+			reserved = 0;
+			if (outcomeUnknown(error)) {
+				ledger.record(job.itemIndex, {
+					fingerprint: job.fingerprint,
+					state: 'unknown',
+					taskId: (error as NodeApiError).context?.taskId as string | undefined,
+					error: { message: error.message, description: (error as NodeApiError).description ?? undefined },
+				});
+			}
+			throw error;
+		});
+		slots.accepted(ticket);
+		ctx.taskId = submitted.id;
+		const cost = budget.settle(reserved, submitted.cost ?? undefined);
+		reserved = 0;
+		const json = submittedJson(model, request.operation, submitted);
+		json.cost = submitted.cost ?? null;
+		ledger.record(job.itemIndex, {
+			fingerprint: job.fingerprint,
+			state: 'submitted',
+			taskId: submitted.id,
+			pollingUrl: submitted.polling_url ?? undefined,
+			cost,
+		});
+		// The request's media (base64, possibly megabytes) is no longer needed.
+		for (const field of request.mediaFields) delete body[field.api];
+
+		if (!request.waitForResult) {
+			releaseSlot();
+			const answer: IDataObject = {
+				...json,
+				status: submitted.status ?? 'Submitted',
+				...(submitted.polling_url ? { pollingUrl: submitted.polling_url } : {}),
+				...(body.webhook_url ? { webhookUrl: String(body.webhook_url) } : {}),
+			};
+			ledger.update(job.itemIndex, { state: 'returned', json: answer });
+			return { item: itemOf(env.settings.toolMode ? toolJson(answer) : answer, job.itemIndex) };
+		}
+		if (!submitted.polling_url) throw taskError(ctx, 'BFL accepted the task but sent no polling_url to wait on');
+		return await waitAndDownload(env, job, {
+			ctx,
+			json,
+			pollingUrl: submitted.polling_url,
+			deadline,
+			startedAt,
+			submittedAt: Date.now(),
+			releaseSlot,
+			cost,
+		});
+	} finally {
+		// Whatever happened: no reservation outlives the submit, and the slot is free once the task ended.
+		if (reserved) budget.release(reserved);
+		releaseSlot();
+	}
+}
+
+function finetuneBase(env: JobEnvironment, itemIndex: number): string {
+	const choice = env.context.getNodeParameter('finetuneRegion', itemIndex, 'auto') as FinetuneRegion;
+	return finetuneBaseUrl(env.context.getNode(), env.credentials, choice);
+}
+
+function throttledTooLong(ctx: ApiErrorContext, deadline: Deadline): Error {
+	return taskError(
+		ctx,
+		`BFL is busy: too many active tasks for this account, and no slot freed within ${deadline.seconds} s`,
+		'BFL allows 24 active tasks per account (6 for FLUX.1 Kontext [max], 5 for videos), shared by every workflow using the key. Nothing was submitted for this item. Raise "Timeout (Seconds)" or run fewer items at once.',
+		429,
+	);
+}
+
+interface WaitInput {
+	ctx: ApiErrorContext;
+	json: IDataObject;
+	pollingUrl: string;
+	deadline: Deadline;
+	startedAt: number;
+	submittedAt: number;
+	releaseSlot: () => void;
+	/** Credits already counted for this task in the execution's total. */
+	cost?: number;
+}
+
+/** Polls until the task ends (the slot is given back then), records it, downloads the result. */
+async function waitAndDownload(env: JobEnvironment, job: Job, input: WaitInput): Promise<Outcome> {
+	const request = job.request as TaskRequest;
+	const { model, body } = request;
+	const { ctx, json, deadline } = input;
+	const safetyField = model.fields.find((field) => field.api === 'safety_tolerance');
+	let result: ReadyResult | undefined;
+	let failure: unknown;
+	try {
+		result = await waitForResult(ctx, {
+			pollingUrl: input.pollingUrl,
+			apiHosts: apiHosts(env, job.itemIndex, model.finetuneHost),
+			deadline,
+			control: env.control,
+			schedule: request.schedule,
+			submittedAt: input.submittedAt,
+			noun: model.resource,
+			safetyTolerance: typeof body.safety_tolerance === 'number' ? body.safety_tolerance : Number(safetyField?.default),
+			maxSafetyTolerance: safetyField && 'max' in safetyField ? safetyField.max : undefined,
+		});
+	} catch (error) {
+		failure = error;
+	}
+	input.releaseSlot();
+	if (failure || !result) {
+		recordFailure(env, job, failure as TaskFailure);
+		throw asNodeError(env.context.getNode(), failure, job.itemIndex);
+	}
+	if (typeof result.settledCost === 'number' && input.cost !== undefined && result.settledCost !== input.cost) {
+		env.budget.adjust(input.cost, result.settledCost);
+	}
+	const ready = readyJson(json, body, result, model.resource === 'video');
+	env.ledger.update(job.itemIndex, { state: 'ready', json: ready, cost: typeof ready.cost === 'number' ? ready.cost : input.cost });
+	return await finish(env, job, ready, input.startedAt, deadline, ctx);
+}
+
+/** Moderation of the same request is final; a generation error is worth a new task; anything else keeps the task to collect. */
+function recordFailure(env: JobEnvironment, job: Job, error: TaskFailure): void {
+	if (error.moderation) {
+		env.ledger.update(job.itemIndex, {
+			state: 'final',
+			error: { message: error.message, description: error.description ?? undefined, moderated: { ...error.moderation } },
+		});
+	} else if (error.taskStatus) {
+		env.ledger.forget(job.itemIndex);
+	}
+	// Timeouts, network trouble, cancellation: the task may still finish; a retry polls it again.
+}
+
+function apiHosts(env: JobEnvironment, itemIndex: number, finetune?: boolean): string[] {
+	return finetune && env.settings.version >= 2 ? [env.baseUrl, finetuneBase(env, itemIndex)] : [env.baseUrl];
+}
+
+/** The download (unless turned off) and the item's final JSON. */
+async function finish(
+	env: JobEnvironment,
+	job: Job,
+	ready: IDataObject,
+	startedAt: number,
+	deadline: Deadline,
+	ctx: ApiErrorContext,
+): Promise<Outcome> {
+	const request = job.request;
+	const download = request ? request.download : Boolean(job.collect?.download);
+	const property = request?.binaryPropertyName ?? job.collect?.binaryPropertyName ?? 'data';
+	const json: IDataObject = { ...ready };
+	if (!download) {
+		json.elapsedSeconds = (Date.now() - startedAt) / 1000;
+		return { item: itemOf(env.settings.toolMode ? toolJson(json) : json, job.itemIndex) };
+	}
+	const fileBaseName = `${json.model ?? 'flux'}-${json.taskId}`;
+	const binary = await downloadResult(ctx, String(json.sampleUrl), fileBaseName, deadline, env.control);
+	const described = describeDownload(binary, await binaryHead(env.context, binary), fileBaseName);
+	if (!described) {
+		throw taskError(ctx, `The result URL did not return an image or video (${binary.mimeType}, ${binary.fileSize})`);
+	}
+	Object.assign(json, described, { elapsedSeconds: (Date.now() - startedAt) / 1000 });
+	if (!binary.fileExtension) binary.fileExtension = extensionOf(binary.mimeType);
+	const output = env.settings.toolMode ? toolJson(json) : json;
+	return { item: itemOf(output, job.itemIndex, { [property]: binary }) };
+}
+
+/** A retry of the node: the item's task exists already; collect it instead of paying again. */
+async function fromLedger(env: JobEnvironment, job: Job, prior: LedgerEntry): Promise<Outcome> {
+	const request = job.request as TaskRequest;
+	const ctx: ApiErrorContext = { context: env.context, itemIndex: job.itemIndex, taskId: prior.taskId };
+	const startedAt = Date.now();
+	const deadline = deadlineIn(request.timeoutSeconds);
+	switch (prior.state) {
+		case 'returned':
+			return { item: itemOf(env.settings.toolMode ? toolJson(prior.json ?? {}) : { ...prior.json }, job.itemIndex) };
+		case 'final':
+		case 'unknown': {
+			const error: TaskFailure = taskError(ctx, prior.error?.message ?? 'The task failed', prior.error?.description);
+			if (prior.error?.moderated) error.moderation = prior.error.moderated as unknown as ModerationOutcome;
+			throw error;
+		}
+		case 'ready': {
+			let failure: unknown;
+			try {
+				return await finish(env, job, prior.json ?? {}, startedAt, deadline, ctx);
+			} catch (error) {
+				failure = error;
+			}
+			if (!prior.pollingUrl) throw asNodeError(env.context.getNode(), failure, job.itemIndex);
+			// The URL may have expired: ask BFL for the result again (free), then download.
+		}
+		// falls through
+		case 'submitted': {
+			if (!prior.pollingUrl) throw taskError(ctx, 'The earlier task has no polling URL to collect it with', 'Run the workflow again.');
+			const slots = env.slotsFor(request.model.bucket);
+			await slots.acquire(env.control.aborted);
+			let holding = true;
+			const releaseSlot = () => {
+				if (holding) slots.release();
+				holding = false;
+			};
+			const json = prior.json ? { ...prior.json } : { ...submittedJsonFromLedger(request, prior) };
+			try {
+				return await waitAndDownload(env, job, {
+					ctx,
+					json,
+					pollingUrl: prior.pollingUrl,
+					deadline,
+					startedAt,
+					submittedAt: 0,
+					releaseSlot,
+				});
+			} finally {
+				releaseSlot();
+			}
+		}
+	}
+}
+
+function submittedJsonFromLedger(request: TaskRequest, prior: LedgerEntry): IDataObject {
+	return { taskId: prior.taskId, model: request.model.id, operation: request.operation, cost: prior.cost ?? null, inputMp: null, outputMp: null };
+}
+
+/** Get Result: wait on a polling URL from earlier, then the same download and JSON. */
+async function collectTask(env: JobEnvironment, job: Job): Promise<Outcome> {
+	const collect = job.collect as NonNullable<Job['collect']>;
+	const ctx: ApiErrorContext = { context: env.context, itemIndex: job.itemIndex, taskId: new URL(collect.pollingUrl).searchParams.get('id') ?? undefined };
+	const startedAt = Date.now();
+	const deadline = deadlineIn(collect.timeoutSeconds);
+	const result = await waitForResult(ctx, {
+		pollingUrl: collect.pollingUrl,
+		apiHosts: [env.baseUrl],
+		deadline,
+		control: env.control,
+		schedule: POLL_SCHEDULES.image,
+		submittedAt: 0,
+	});
+	const video = /\.mp4(\?|$)/i.test(result.sample);
+	const ready = readyJson({ taskId: ctx.taskId ?? null, pollingUrl: collect.pollingUrl, cost: null }, {}, result, video);
+	if (env.control.signal.aborted) throw cancelled(env.control);
+	return await finish(env, job, ready, startedAt, deadline, ctx);
+}
