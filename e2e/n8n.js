@@ -127,12 +127,13 @@ function createInstance(options = {}) {
 		},
 		/**
 		 * `n8n start` on a free port; resolves once the editor (and REST API) is served.
-		 * @returns {Promise<{ baseUrl: string, stop: () => Promise<void> }>}
+		 * @param {NodeJS.ProcessEnv} [extraEnv]
+		 * @returns {Promise<{ baseUrl: string, port: number, log: () => string, stop: () => Promise<void> }>}
 		 */
-		async startServer() {
+		async startServer(extraEnv = {}) {
 			const port = 5900 + Math.floor(Math.random() * 90);
 			const child = spawn('node', [install.n8nBin, 'start'], {
-				env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+				env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...extraEnv },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let log = '';
@@ -154,11 +155,61 @@ function createInstance(options = {}) {
 				}
 				await new Promise((resolveWait) => setTimeout(resolveWait, 250));
 			}
-			return { baseUrl: `http://127.0.0.1:${port}`, stop: /** @type {() => Promise<void>} */ (stop) };
+			return { baseUrl: `http://127.0.0.1:${port}`, port, log: () => log, stop: /** @type {() => Promise<void>} */ (stop) };
 		},
 		cleanup() {
 			rmSync(userFolder, { recursive: true, force: true });
 		},
+	};
+}
+
+/** The owner every test instance is set up with. */
+const OWNER = { email: 'owner@example.com', password: 'E2e-Passw0rd!', firstName: 'E2E', lastName: 'Owner' };
+
+/**
+ * A logged-in client of a running n8n's REST API (owner set up on first use), as the editor uses it.
+ * @param {string} baseUrl
+ */
+async function restClient(baseUrl) {
+	const { request } = require('undici');
+	let cookie = '';
+	/** @param {string} method @param {string} path @param {unknown} [body] */
+	async function call(method, path, body) {
+		const response = await request(`${baseUrl}${path}`, {
+			method: /** @type {any} */ (method),
+			headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.body.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {
+			json = text;
+		}
+		return { status: response.statusCode, headers: response.headers, json };
+	}
+	await call('POST', '/rest/owner/setup', OWNER);
+	const login = await call('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	cookie = [login.headers['set-cookie'] ?? []].flat().map((value) => String(value).split(';')[0]).join('; ');
+	return {
+		cookie,
+		/** @param {string} path */ get: (path) => call('GET', path),
+		/** @param {string} path @param {unknown} body */ post: (path, body) => call('POST', path, body),
+		/** @param {string} path @param {unknown} body */ patch: (path, body) => call('PATCH', path, body),
+		/**
+		 * Activates (publishes) an imported workflow so its triggers listen (both n8n lines).
+		 * @param {string} id
+		 */
+		async activate(id) {
+			const workflow = (await call('GET', `/rest/workflows/${id}`)).json?.data;
+			if (!workflow) throw new Error(`workflow ${id} not found over REST`);
+			let answer = await call('POST', `/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+			if (answer.status === 404) answer = await call('PATCH', `/rest/workflows/${id}`, { ...workflow, active: true });
+			if (answer.status >= 300) throw new Error(`activating ${id} failed: ${answer.status} ${JSON.stringify(answer.json).slice(0, 500)}`);
+			return answer.json?.data;
+		},
+		call,
 	};
 }
 
@@ -169,4 +220,7 @@ function nodeOutput(run, nodeName) {
 	return runs[0].data?.main?.[0] ?? [];
 }
 
-module.exports = { createInstance, nodeOutput, packPackage, FLUX_NODE_TYPE };
+/** The trigger's node type. */
+const FLUX_TRIGGER_TYPE = 'n8n-nodes-bfl.fluxTrigger';
+
+module.exports = { createInstance, nodeOutput, packPackage, restClient, OWNER, FLUX_NODE_TYPE, FLUX_TRIGGER_TYPE };

@@ -22,6 +22,11 @@ function node(name, type, parameters, extra = {}) {
 	};
 }
 
+/** A FLUX node of version 2 (Resource → Operation → Model). @param {string} name @param {Record<string, unknown>} parameters @param {Record<string, unknown>} [extra] */
+function fluxNode(name, parameters, extra = {}) {
+	return node(name, FLUX_NODE_TYPE, parameters, { typeVersion: 2, ...extra });
+}
+
 /** A linear workflow: Manual Trigger → nodes in order. @param {string} id @param {any[]} nodes */
 function workflow(id, nodes) {
 	const all = [node('Start', 'n8n-nodes-base.manualTrigger', {}), ...nodes];
@@ -36,4 +41,4 @@ function codeNode(name, items) {
 	return node(name, 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` });
 }
 
-module.exports = { CREDENTIAL, node, workflow, codeNode };
+module.exports = { CREDENTIAL, node, fluxNode, workflow, codeNode };
