@@ -118,6 +118,8 @@ export interface RunOptions {
 	execution?: IRunExecutionData;
 	/** Run as the AI Agent tool variant (n8n's `…Tool` node type). */
 	tool?: boolean;
+	/** Which run of the node in the execution (n8n: the node's earlier runs in it); default 0. */
+	runIndex?: number;
 }
 
 /** A fresh execution's data, with the context n8n keeps for nodes across their retries. */
@@ -181,7 +183,7 @@ export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutio
 		additionalData,
 		'manual',
 		options.execution ?? newExecution(),
-		0,
+		options.runIndex ?? 0,
 		items,
 		{ main: [items] },
 		executeData,

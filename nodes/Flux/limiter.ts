@@ -5,8 +5,11 @@ import { sleep } from 'n8n-workflow';
  * account and shared with every other execution (other workers, other workflows), which the node
  * cannot see: it learns only from BFL's answers.
  *
- * - Start at the configured maximum. A 429 sets the limit to what this execution holds right now
- *   (at least 1): the account is full, and our own tasks are our share of it.
+ * - Start with a few tasks and add one for every task BFL accepts (slow start), up to the
+ *   configured maximum: within a fraction of a second when the account has room, without a burst
+ *   of refusals when other executions hold it.
+ * - A 429 sets the limit to what this execution holds right now (0 when nothing): the account is
+ *   full, and our own tasks are our share of it. Growth stops until a probe gets through.
  * - A task of ours that ends (Ready or failed) frees its slot at BFL, so a waiting item is submitted
  *   at once, without a 429.
  * - While throttled, the first waiting item probes for capacity freed by others after a random
@@ -16,6 +19,9 @@ import { sleep } from 'n8n-workflow';
  */
 
 export const PROBE_BACKOFF = { baseMs: 250, capMs: 2000 };
+
+/** Tasks an execution starts with before BFL has accepted any. */
+export const START_SLOTS = 8;
 
 export interface Ticket {
 	/** Taken above the limit learned from BFL, to find out whether capacity was freed. */
@@ -38,6 +44,9 @@ export class TaskSlots {
 
 	private consecutiveThrottles = 0;
 
+	/** No 429 since the last accepted probe: every accepted task adds one slot. */
+	private growing = true;
+
 	private probeGeneration = 0;
 
 	private probeScheduled = false;
@@ -49,7 +58,7 @@ export class TaskSlots {
 		readonly max: number,
 		private readonly random: () => number = Math.random,
 	) {
-		this.current = Math.max(1, max);
+		this.current = Math.max(1, Math.min(max, START_SLOTS));
 	}
 
 	get limit(): number {
@@ -98,15 +107,16 @@ export class TaskSlots {
 	/** A task of ours ended at BFL (or was never submitted): its slot is free for the next item. */
 	release(): void {
 		this.active = Math.max(0, this.active - 1);
-		this.wake(false);
+		this.wake();
 	}
 
-	/** BFL accepted a submit. A probe that got through means room: one more item probes at once. */
+	/** BFL accepted a submit: while growing (or after a probe got through), one slot more. */
 	accepted(ticket: Ticket): void {
 		this.consecutiveThrottles = 0;
-		if (!ticket.probe) return;
+		if (!this.growing && !ticket.probe) return;
+		this.growing = true;
 		if (this.current < this.max) this.current++;
-		this.wake(true);
+		this.wake();
 	}
 
 	/**
@@ -115,7 +125,9 @@ export class TaskSlots {
 	 */
 	throttled(retryAfterMs?: number): number {
 		this.active = Math.max(0, this.active - 1);
-		this.current = Math.max(1, this.active);
+		// Holding nothing, the limit is 0: only a probe may try again, after its delay.
+		this.current = this.active;
+		this.growing = false;
 		this.consecutiveThrottles++;
 		const delay = retryAfterMs ?? this.backoff();
 		this.scheduleProbe(delay, true);
@@ -149,8 +161,8 @@ export class TaskSlots {
 		waiter.grant({ probe });
 	}
 
-	private wake(probe: boolean): void {
-		while (this.waiters.length > 0 && this.active < this.current) this.grantNext(probe);
+	private wake(): void {
+		while (this.waiters.length > 0 && this.active < this.current) this.grantNext(false);
 		if (this.waiters.length === 0) this.cancelProbe();
 	}
 
@@ -164,7 +176,7 @@ export class TaskSlots {
 	 * granted a slot even when the learned limit is reached.
 	 */
 	private scheduleProbe(delay = this.backoff(), replace = false): void {
-		if (this.current >= this.max && !replace) return;
+		if ((this.growing || this.current >= this.max) && !replace) return;
 		if (this.probeScheduled && !replace) return;
 		const generation = ++this.probeGeneration;
 		this.probeScheduled = true;

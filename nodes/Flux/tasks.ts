@@ -498,6 +498,8 @@ interface WaitInput {
 	startedAt: number;
 	submittedAt: number;
 	releaseSlot: () => void;
+	/** Collecting a task submitted in an earlier try: poll at once. */
+	earlier?: boolean;
 	/** Credits already counted for this task in the execution's total. */
 	cost?: number;
 }
@@ -518,6 +520,7 @@ async function waitAndDownload(env: JobEnvironment, job: Job, input: WaitInput):
 			control: env.control,
 			schedule: request.schedule,
 			submittedAt: input.submittedAt,
+			earlier: input.earlier,
 			noun: model.resource,
 			safetyTolerance: typeof body.safety_tolerance === 'number' ? body.safety_tolerance : Number(safetyField?.default),
 			maxSafetyTolerance: safetyField && 'max' in safetyField ? safetyField.max : undefined,
@@ -595,7 +598,9 @@ async function fromLedger(env: JobEnvironment, job: Job, prior: LedgerEntry): Pr
 			return { item: itemOf(env.settings.toolMode ? toolJson(prior.json ?? {}) : { ...prior.json }, job.itemIndex) };
 		case 'final':
 		case 'unknown': {
-			const error: TaskFailure = taskError(ctx, prior.error?.message ?? 'The task failed', prior.error?.description);
+			// The recorded description already names the task.
+			const error: TaskFailure = taskError({ ...ctx, taskId: undefined }, prior.error?.message ?? 'The task failed', prior.error?.description);
+			if (prior.taskId) error.context.taskId = prior.taskId;
 			if (prior.error?.moderated) error.moderation = prior.error.moderated as unknown as ModerationOutcome;
 			throw error;
 		}
@@ -627,7 +632,8 @@ async function fromLedger(env: JobEnvironment, job: Job, prior: LedgerEntry): Pr
 					pollingUrl: prior.pollingUrl,
 					deadline,
 					startedAt,
-					submittedAt: 0,
+					submittedAt: Date.now(),
+					earlier: true,
 					releaseSlot,
 				});
 			} finally {
@@ -653,7 +659,7 @@ async function collectTask(env: JobEnvironment, job: Job): Promise<Outcome> {
 		deadline,
 		control: env.control,
 		schedule: POLL_SCHEDULES.image,
-		submittedAt: 0,
+		earlier: true,
 	});
 	const video = /\.mp4(\?|$)/i.test(result.sample);
 	const ready = readyJson({ taskId: ctx.taskId ?? null, pollingUrl: collect.pollingUrl, cost: null }, {}, result, video);

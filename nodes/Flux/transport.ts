@@ -191,6 +191,8 @@ export interface PollInput {
 	schedule: PollSchedule;
 	/** When the task was submitted (the cadence follows its age); default now. */
 	submittedAt?: number;
+	/** A task submitted earlier (Get Result, a retry collecting it): poll at once, no grace for `Task not found`. */
+	earlier?: boolean;
 	safetyTolerance?: number;
 	maxSafetyTolerance?: number;
 	/** What the task makes, for messages: `image`, `video`, or `result` when unknown. */
@@ -219,7 +221,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 		// After failed polls, back off a little more, but never past twice the normal cadence.
 		const retryWait = Math.min(2 * input.schedule.maxMs, backoffDelay(failures));
 		const cadence = pollDelay(Date.now() - submittedAt, input.schedule);
-		const wait = failures > 0 ? Math.max(cadence, retryWait) : cadence;
+		const wait = failures > 0 ? Math.max(cadence, retryWait) : poll === 0 && input.earlier ? 0 : cadence;
 		if (wait >= remaining(deadline)) {
 			throw Object.assign(
 				taskError(
@@ -247,7 +249,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 		} catch (error) {
 			if (control.signal.aborted) throw cancelled(control);
 			const failure = describeHttpError(error);
-			if (failure.status === 404 && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
+			if (failure.status === 404 && !input.earlier && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
 			if (isTransient(failure)) {
 				failures++;
 				lastStatus = failure.status ? `HTTP ${failure.status}` : (failure.code ?? 'network error');
@@ -271,7 +273,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 			if (!answer.result?.sample) throw taskError(ctx, `BFL reported the task Ready but sent no ${input.noun ?? 'result'} URL`);
 			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: poll + 1 };
 		}
-		if (status === 'Task not found' && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
+		if (status === 'Task not found' && !input.earlier && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
 		throw terminalError(ctx, status, answer.details, input);
 	}
 }
