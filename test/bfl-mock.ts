@@ -13,10 +13,18 @@ export interface Recorded {
 }
 
 export interface TaskMock {
+	/** The model id; also the path after /v1/ unless `path` is given. */
 	endpoint: string;
+	/** The path after /v1/ where it differs from the id, e.g. `flux-tools/erase-v1`. */
+	path?: string;
+	/** The host the submit goes to (default: the credential's, api.bfl.ai), e.g. a FLUX.1 finetune's api.us1.bfl.ai. */
+	host?: string;
 	id?: string;
 	/** Poll answers in order; the last one repeats. */
 	answers?: Array<Record<string, unknown>>;
+	/** Ready at the first poll (default: Pending, then Ready). */
+	readyAtOnce?: boolean;
+	/** The result's bytes (an image, or an MP4 for videos); no download is mocked without it. */
 	image?: Buffer;
 	contentType?: string;
 	pollHost?: string;
@@ -40,14 +48,16 @@ export function readyAnswer(id: string, sample: string, extra: Record<string, un
 /** One task: submit → polls → download. Returns what the node sent. */
 export function mockTask(mock: TaskMock): Recorded {
 	const id = mock.id ?? `task-${mock.endpoint}`;
+	const submitPath = `/v1/${mock.path ?? mock.endpoint}`;
 	const recorded = mock.recorded ?? newRecorded();
 	const pollHost = mock.pollHost ?? CLUSTER;
 	const samplePath = `/results/${id}/sample.png`;
 	const sample = `${DELIVERY}${samplePath}?se=2030-01-01T00%3A10%3A00Z&sig=abc`;
-	const answers = mock.answers ?? [{ id, status: 'Pending', result: null, progress: 0.5 }, readyAnswer(id, sample)];
+	const pending = mock.readyAtOnce ? [] : [{ id, status: 'Pending', result: null, progress: 0.5 }];
+	const answers = mock.answers ?? [...pending, readyAnswer(id, sample)];
 
-	nock(API)
-		.post(`/v1/${mock.endpoint}`)
+	nock(mock.host ?? API)
+		.post(submitPath)
 		.reply(function (path, body) {
 			recorded.submits.push({ path, body: body as Record<string, unknown>, headers: { ...this.req.headers } });
 			return [200, { id, polling_url: `${pollHost}/v1/get_result?id=${id}`, cost: 3.5, input_mp: 0, output_mp: 1.05 }];

@@ -77,8 +77,12 @@ function checkShape(field: MediaField, model: ModelSpec, limits: MediaLimits, in
 		if (limits.minSide && (width < limits.minSide || height < limits.minSide)) {
 			return new MediaError(`${source} is ${width}×${height}; ${model.displayName} needs at least ${limits.minSide}×${limits.minSide}`);
 		}
-		if ((limits.maxWidth && width > limits.maxWidth) || (limits.maxHeight && height > limits.maxHeight)) {
-			return new MediaError(`${source} is ${width}×${height}; ${model.displayName} takes at most ${limits.maxWidth}×${limits.maxHeight}`);
+		if (limits.maxWidth && limits.maxHeight) {
+			// A size limit holds in either orientation (2560×1440 admits a 1440×2560 portrait clip).
+			const [longSide, shortSide] = [Math.max(width, height), Math.min(width, height)];
+			if (longSide > Math.max(limits.maxWidth, limits.maxHeight) || shortSide > Math.min(limits.maxWidth, limits.maxHeight)) {
+				return new MediaError(`${source} is ${width}×${height}; ${model.displayName} takes at most ${limits.maxWidth}×${limits.maxHeight}`);
+			}
 		}
 	}
 	if (field.media === 'video') {

@@ -24,7 +24,7 @@ export function rangeText(field: FieldSpec): string {
 					? `at least ${field.min}`
 					: `${field.min} to ${field.max}`;
 			const multiple = field.multipleOf ? `, a multiple of ${field.multipleOf}` : '';
-			const auto = field.zeroMeansAuto ? ' (or 0 for automatic)' : '';
+			const auto = field.autoKeyword ? ` (or "${field.autoKeyword}")` : field.zeroMeansAuto ? ' (or 0 for automatic)' : '';
 			return `${field.kind === 'integer' && !field.nullable ? 'a whole number ' : ''}${bounds}${multiple}${auto}`;
 		}
 		case 'options':
@@ -50,7 +50,9 @@ function isMissing(value: unknown): boolean {
 function checkMedia(field: FieldSpec & { kind: 'media' }, value: unknown, problem: (type: string, detail: string) => Problem): Problem | undefined {
 	const got = `got ${JSON.stringify(value).slice(0, 80)}`;
 	if (!field.list) return typeof value === 'string' ? undefined : problem('string_type', got);
-	const entries = typeof value === 'string' ? [value] : value; // BFL takes a single string as a list of one
+	// BFL takes a single string, or a single [seconds, image] pair, as a list of one.
+	const single = typeof value === 'string' || (field.list.timed && Array.isArray(value) && value.length === 2 && typeof value[0] === 'number');
+	const entries = single ? [value] : value;
 	if (!Array.isArray(entries)) return problem('list_type', got);
 	if (entries.length < field.list.min || entries.length > field.list.max) {
 		return problem(entries.length > field.list.max ? 'too_long' : 'too_short', `got ${entries.length}`);
@@ -60,7 +62,9 @@ function checkMedia(field: FieldSpec & { kind: 'media' }, value: unknown, proble
 		if (typeof entry === 'string') continue;
 		const timed = field.list.timed && Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'number' && typeof entry[1] === 'string';
 		if (!timed) return problem('value_error', `got an entry ${JSON.stringify(entry).slice(0, 60)}`);
-		if (entry[0] < 0 || entry[0] < previousSecond) return problem('value_error', `timed entries must be in time order from 0 s; got ${entry[0]} s`);
+		if (entry[0] < 0 || entry[0] < previousSecond || (field.list.maxSeconds !== undefined && entry[0] > field.list.maxSeconds)) {
+			return problem('value_error', `timed entries must be in time order from 0 to ${field.list.maxSeconds ?? '…'} s; got ${entry[0]} s`);
+		}
 		previousSecond = entry[0];
 	}
 	return undefined;
@@ -76,9 +80,10 @@ function checkField(field: FieldSpec, value: unknown): Problem | undefined {
 	switch (field.kind) {
 		case 'integer':
 		case 'number': {
+			if (field.autoKeyword !== undefined && value === field.autoKeyword) return undefined;
 			if (typeof value !== 'number' || !Number.isFinite(value)) return problem(`${field.kind === 'integer' ? 'int' : 'float'}_type`, got);
 			if (field.kind === 'integer' && !Number.isInteger(value)) return problem('int_type', got);
-			if (field.zeroMeansAuto && value === 0) return undefined;
+			if (field.zeroMeansAuto && value === 0 && field.autoKeyword === undefined) return undefined;
 			if (field.nullable) return undefined;
 			if (value < field.min) return problem('greater_than_equal', got);
 			if (field.max !== undefined && value > field.max) return problem('less_than_equal', got);

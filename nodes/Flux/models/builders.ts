@@ -205,6 +205,18 @@ export function finetune(defaultStrength: number, maxStrength = 2): FieldSpec[] 
 	];
 }
 
+/** An opaque ID of the calling platform's end user, on the 2026 tool and video routes. */
+export function user(): StringField {
+	return {
+		api: 'user',
+		kind: 'string',
+		default: '',
+		maxLength: 256,
+		advanced: true,
+		description: "Your end user's ID (up to 256 characters), passed to BFL for abuse handling",
+	};
+}
+
 /** Seed, safety tolerance, output format and webhook: the fields most endpoints end with. */
 export function common(maxSafetyTolerance: number, formats: string[], defaultFormat: string): FieldSpec[] {
 	return [seed(), safetyTolerance(maxSafetyTolerance), outputFormat(formats, defaultFormat), ...webhook()];

@@ -94,6 +94,8 @@ function kontextModel(id: string, displayName: string, maxOnly: boolean, credits
 			...referenceImages(4),
 			aspectRatio(''),
 			promptUpsampling(false),
+			// Output png per the OpenAPI, jpeg per the guide; safety 0–6 per the OpenAPI, 0–2 with an
+			// input image per the edit guide [both uncertain].
 			...common(6, FLUX1_FORMATS, 'png'),
 		],
 	};

@@ -113,6 +113,7 @@ export const FLUX2_MODELS: ModelSpec[] = [
 	}),
 	flux2Model('flux-2-flex', 'FLUX.2 [flex]', 'FLUX.2 with control over steps and guidance', {
 		references: 8,
+		// guidance default 5 per the OpenAPI; the guides say 4.5 [uncertain].
 		upsampling: [promptUpsampling(true), steps(1, 50, 50), guidance(1.5, 10, 5)],
 		price: FLEX,
 	}),
@@ -121,6 +122,7 @@ export const FLUX2_MODELS: ModelSpec[] = [
 		upsampling: [],
 		price: KLEIN_4B,
 	}),
+	// klein 9B: 4 reference slots in the OpenAPI; BFL's newest SDK allows 5 [uncertain: 4 kept].
 	flux2Model('flux-2-klein-9b-preview', 'FLUX.2 [klein] 9B Preview', 'FLUX.2 [klein] 9B, faster edits', {
 		references: 4,
 		upsampling: [],

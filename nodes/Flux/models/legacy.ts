@@ -74,5 +74,6 @@ export const LEGACY_MODELS: ModelSpec[] = [
 		[cannyThreshold('canny_low_threshold', 50), cannyThreshold('canny_high_threshold', 200)],
 		30,
 	),
+	// Depth's guidance default: 15 per BFL's ComfyUI nodes, 30 per its 2025 SDK [uncertain].
 	controlModel('flux-pro-1.0-depth', 'FLUX.1 Depth [pro]', [], 15),
 ];

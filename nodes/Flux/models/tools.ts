@@ -1,4 +1,4 @@
-import { image, MODERN_FORMATS, outputFormat, perMegapixel, prompt, roundCredits, safetyTolerance, seed, webhook } from './builders';
+import { image, MODERN_FORMATS, outputFormat, perMegapixel, prompt, roundCredits, safetyTolerance, seed, user, webhook } from './builders';
 import { MEGAPIXEL } from './limits';
 import type { FieldSpec, MediaField, ModelSpec } from './types';
 
@@ -46,6 +46,7 @@ function tryOn(id: string, displayName: string, description: string): ModelSpec 
 			safetyTolerance(TOOL_SAFETY_MAX),
 			outputFormat(MODERN_FORMATS, 'jpeg'),
 			...webhook(),
+			user(),
 		],
 	};
 }
@@ -102,6 +103,7 @@ export const TOOL_MODELS: ModelSpec[] = [
 			safetyTolerance(TOOL_SAFETY_MAX),
 			outputFormat(MODERN_FORMATS, 'png'),
 			...webhook(),
+			user(),
 		],
 	},
 	{
@@ -121,6 +123,7 @@ export const TOOL_MODELS: ModelSpec[] = [
 			safetyTolerance(TOOL_SAFETY_MAX),
 			outputFormat(MODERN_FORMATS, 'png'),
 			...webhook(),
+			user(),
 		],
 	},
 	{

@@ -51,6 +51,8 @@ export interface NumberField extends BaseField {
 	default: number;
 	/** 0 means "let BFL choose" (FLUX.2 width/height, video duration) and is not sent. */
 	zeroMeansAuto?: boolean;
+	/** The word BFL takes for "let BFL choose" (video `duration: "auto"`); then 0 itself is not valid at the API. */
+	autoKeyword?: string;
 	/** Negative values allowed, and null means "not sent" (outpainting offsets). */
 	nullable?: boolean;
 }
@@ -98,7 +100,7 @@ export interface MediaField extends BaseField {
 	acceptsUrl: boolean;
 	default: string;
 	/** Several files in one field (FLUX 3 `images`, video `keyframes`): sent as a JSON array. */
-	list?: { min: number; max: number; timed?: boolean };
+	list?: { min: number; max: number; timed?: boolean; maxSeconds?: number };
 	/** Must have the same pixel size as this other field (a mask and its image). */
 	sameSizeAs?: string;
 	/** Overrides the defaults for this media kind (DEFAULT_LIMITS in limits.ts). */

@@ -1,4 +1,4 @@
-import { prompt, roundCredits, safetyTolerance, webhook } from './builders';
+import { prompt, roundCredits, safetyTolerance, user, webhook } from './builders';
 import { MB } from './limits';
 import type { FieldSpec, MediaLimits, ModelSpec, Operation, PriceInput } from './types';
 
@@ -14,6 +14,7 @@ const CREATIVE: Operation[] = ['generate', 'animate', 'extend'];
 /** Longest output: used to price a video whose duration BFL picks. */
 export const MAX_VIDEO_SECONDS = 20;
 
+// Keyframes: no limits stated; FLUX 3's reference-image limits assumed [uncertain].
 const keyframeLimits: Partial<MediaLimits> = { maxBytes: 15 * MB, minSide: 256, maxMegapixels: 16 };
 
 // Credits per second of output (docs pricing via a brief, consistent with fal's figures).
@@ -51,6 +52,7 @@ function duration(max: number, operations: Operation[], description: string): Fi
 		max,
 		default: 0,
 		zeroMeansAuto: true,
+		autoKeyword: 'auto',
 		operations,
 		description,
 		hint: `Whole seconds, 5 to ${max}; 0 = automatic (BFL picks the length)`,
@@ -114,7 +116,7 @@ export const VIDEO_MODELS: ModelSpec[] = [
 				required: true,
 				default: 'data',
 				operations: ['animate'],
-				list: { min: 1, max: 10, timed: true },
+				list: { min: 1, max: 10, timed: true, maxSeconds: MAX_VIDEO_SECONDS },
 				limits: keyframeLimits,
 				description:
 					'1 to 10 images: one = first frame, two = first and last, more = spread evenly. Binary property names or URLs, separated by commas or new lines; "3.5: data2" places an image at 3.5 s.',
@@ -163,6 +165,7 @@ export const VIDEO_MODELS: ModelSpec[] = [
 			},
 			safetyTolerance(VIDEO_SAFETY_MAX),
 			{ api: 'version', kind: 'string', default: 'latest', advanced: true, operations: CREATIVE, description: 'Model version' },
+			{ ...user(), operations: CREATIVE },
 		],
 	},
 	{
@@ -182,6 +185,8 @@ export const VIDEO_MODELS: ModelSpec[] = [
 			return roundCredits((body.creativity === 0 ? 7 : 10) * outputMp * (seconds ?? MAX_VIDEO_SECONDS));
 		},
 		fields: [
+			// BFL upscales only the first 20 s (and rejects much longer clips): the node refuses anything
+			// over 20 s rather than pay for a cut clip. Source ≤ 2560×1440, either orientation.
 			videoInput('input_video', 'The video to upscale', { maxSeconds: 20, maxWidth: 2560, maxHeight: 1440 }),
 			{
 				api: 'upscale_factor',
@@ -220,6 +225,7 @@ export const VIDEO_MODELS: ModelSpec[] = [
 			videoInput('video', 'The video to edit', { maxSeconds: 15 }), // ≤ 15 s and ≤ 50 MiB [one source]
 			prompt(true, 'The edit, e.g. "replace the red car with a blue bicycle"'),
 			safetyTolerance(VIDEO_SAFETY_MAX),
+			user(),
 		],
 	},
 ];
