@@ -150,7 +150,7 @@ test('an expired result URL ends the item with the cause and the task id', async
 	const out = await run(items);
 	expect(out).toHaveLength(2);
 	for (const item of out) {
-		expect(item.json.error).toMatch(/image URL is no longer valid \(403\)/);
+		expect(item.json.error).toMatch(/result URL is no longer valid \(403\)/);
 		expect(item.json.taskId).toEqual(expect.any(String));
 	}
 	expectEachSubmittedOnce(items);

@@ -223,3 +223,16 @@ test('closing stops every waiting item and every later one with the given error'
 	expect(waiting.error?.message).toBe('not started');
 	await expect(slots.acquire()).rejects.toThrow('not started');
 });
+
+test("BFL's Retry-After holds every submit back, even into a slot one of our tasks freed", async () => {
+	const slots = new TaskSlots(24);
+	await holding(slots, 3);
+	slots.throttled(300); // 2 held; BFL said: not before 300 ms
+	const started = Date.now();
+	const retry = waiter(slots, undefined, true);
+	slots.release(); // one of ours is Ready at once
+	await settle();
+	expect(retry.granted).toBeUndefined();
+	await retry.promise;
+	expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+});

@@ -47,6 +47,9 @@ export class TaskSlots {
 	/** No 429 since the last accepted probe: every accepted task adds one slot. */
 	private growing = true;
 
+	/** BFL's Retry-After: no submit before this time, whatever slots are free. */
+	private notBefore = 0;
+
 	private probeGeneration = 0;
 
 	private probeScheduled = false;
@@ -80,7 +83,7 @@ export class TaskSlots {
 	 */
 	async acquire(until?: Promise<never>, first = false): Promise<Ticket> {
 		if (this.closedWith) throw this.closedWith;
-		if (this.active < this.current && this.waiters.length === 0) {
+		if (this.active < this.current && this.waiters.length === 0 && Date.now() >= this.notBefore) {
 			this.active++;
 			return { probe: false };
 		}
@@ -129,6 +132,7 @@ export class TaskSlots {
 		this.current = this.active;
 		this.growing = false;
 		this.consecutiveThrottles++;
+		if (retryAfterMs !== undefined) this.notBefore = Date.now() + retryAfterMs;
 		const delay = retryAfterMs ?? this.backoff();
 		this.scheduleProbe(delay, true);
 		return delay;
@@ -162,6 +166,8 @@ export class TaskSlots {
 	}
 
 	private wake(): void {
+		// Until Retry-After has passed, only the probe timer (set to it) lets an item go.
+		if (Date.now() < this.notBefore) return;
 		while (this.waiters.length > 0 && this.active < this.current) this.grantNext(false);
 		if (this.waiters.length === 0) this.cancelProbe();
 	}

@@ -83,8 +83,7 @@ export function toolJson(json: IDataObject): IDataObject {
 		taskId: json.taskId,
 		model: json.model,
 		seed: json.seed ?? null,
-		width: json.width ?? null,
-		height: json.height ?? null,
+		...(json.width && json.height ? { width: json.width, height: json.height } : { megapixels: json.outputMp ?? null }),
 		cost: json.cost ?? null,
 	};
 	if (url) {

@@ -27,6 +27,7 @@ import { binaryHead, outputMegapixels, resolveMedia, type MediaFacts } from './m
 import { BUCKET_LIMITS, MAX_VIDEO_SECONDS, pathOf, type ConcurrencyBucket } from './models';
 import { readTaskRequest, type TaskRequest } from './request';
 import { describeDownload, readyJson, submittedJson, toolJson } from './results';
+import { agentAdvice } from './tool';
 import {
 	CREDENTIAL_TYPE,
 	outcomeUnknown,
@@ -153,8 +154,9 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 			}
 			const request = readTaskRequest(context, itemIndex, version);
 			if (toolMode) {
+				// An agent gets the URL; the bytes only when the tool asks for them.
 				const rawOptions = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
-				request.download = rawOptions.download === true;
+				request.download = (version >= 2 ? rawOptions.download : rawOptions.downloadImage) === true;
 			}
 			jobs.push({ itemIndex, request, fingerprint: fingerprintOf(context, itemIndex, request) });
 		} catch (error) {
@@ -314,11 +316,11 @@ function moderatedJson(error: TaskFailure, job: Job): IDataObject {
 	};
 }
 
-/** An error as an AI agent gets it: what happened, and what to do about it. */
+/** An error as an AI agent gets it: what happened, and what it can do about it. */
 function toolError(error: Error): IDataObject {
-	const description = (error as NodeApiError).description;
+	const advice = agentAdvice(error.message, (error as NodeApiError).description ?? undefined, Boolean((error as TaskFailure).moderation));
 	const taskId = (error as NodeApiError).context?.taskId;
-	return { error: error.message, ...(description ? { advice: description } : {}), ...(taskId ? { taskId } : {}) };
+	return { error: error.message, ...(advice ? { advice } : {}), ...(taskId ? { taskId } : {}) };
 }
 
 async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum: number): Promise<void> {

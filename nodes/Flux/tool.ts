@@ -32,7 +32,7 @@ const AGENT_INPUTS: Record<string, { key: string; description: string }> = {
 
 const PROMPTS: Partial<Record<Operation, string>> = {
 	generate: 'A detailed description of what to generate: subject, style, composition, lighting',
-	edit: 'The change to make, e.g. "make the sky purple" or "put the cat from image 2 on the sofa"',
+	edit: 'The change to make, e.g. "make the sky purple"',
 	fill: 'What to paint into the masked area',
 	expand: 'Optional: what the new area should show',
 	tryOn: 'The person of image 1 wearing the garment of image 2, naming the garment',
@@ -41,8 +41,13 @@ const PROMPTS: Partial<Record<Operation, string>> = {
 	upscale: 'Optional: what the video shows, to steer the added detail',
 };
 
-/** The `$fromAI(...)` default of a field in the tool variant, or undefined when it keeps its own. */
-export function agentDefault(field: FieldSpec, operation: Operation): string | undefined {
+/**
+ * The default of a field in the tool variant, or undefined when it keeps its own: `$fromAI(...)`
+ * for what the agent gives, and an explicit 1024×1024 for FLUX.2's automatic size, so the agent is
+ * told the size it got.
+ */
+export function agentDefault(field: FieldSpec, operation: Operation): string | number | undefined {
+	if ((field.api === 'width' || field.api === 'height') && field.kind === 'integer' && field.zeroMeansAuto) return 1024;
 	const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 	if (field.api === 'prompt') {
 		const description = PROMPTS[operation] ?? 'What to generate';
@@ -57,10 +62,20 @@ export function agentDefault(field: FieldSpec, operation: Operation): string | u
 		: `={{ $fromAI('${input.key}', ${quote(input.description)}, 'string', '') }}`;
 }
 
+/** What an agent can do about an error: no node settings, no task IDs in the prose. */
+export function agentAdvice(message: string, description: string | undefined, moderated: boolean): string | undefined {
+	if (moderated) {
+		return 'Content moderation refused this request (not charged). Rephrase the prompt without the refused content, or use another image.';
+	}
+	return description?.replace(/\s*Task ID: [^ ]+\.?$/, '').trim() || undefined;
+}
+
 /** The description an agent reads for one operation and model: what it does, what to give, what comes back. */
 export function agentDescription(operation: OperationSpec, model: ModelSpec | undefined, inputs: FieldSpec[]): string {
 	const video = operation.resource === 'video';
-	const what = `${operation.action}${model ? ` with ${model.displayName}` : ''} (Black Forest Labs FLUX). ${operation.description}.`;
+	const lists = inputs.some((field) => field.kind === 'media' && field.list);
+	const summary = operation.value === 'edit' && operation.resource === 'image' && !lists ? 'Change an image with a prompt' : operation.description;
+	const what = `${operation.action}${model ? ` with ${model.displayName}` : ''} (Black Forest Labs FLUX). ${summary}.`;
 	const given = inputs
 		.map((field) => {
 			if (field.api === 'prompt') return field.required ? 'prompt' : 'prompt (optional)';
@@ -71,6 +86,6 @@ export function agentDescription(operation: OperationSpec, model: ModelSpec | un
 	const inputText = given.length ? ` Give: ${given.join(', ')}.` : '';
 	const output = video
 		? ' Returns JSON with videoUrl (a signed MP4 URL that expires in about an hour), taskId, model and cost in credits; the video itself is not returned. Videos take minutes.'
-		: ' Returns JSON with imageUrl (a signed URL that expires 10 minutes after generation: show it to the user or pass it to another FLUX tool right away), seed, width, height, taskId, model and cost in credits (1 credit = US$0.01); the image itself is not returned.';
+		: ' Returns JSON with imageUrl (a signed URL that expires 10 minutes after generation: show it to the user or pass it to another FLUX tool right away), its size (width and height, or megapixels), seed, taskId, model and cost in credits (1 credit = US$0.01); the image itself is not returned.';
 	return `${what}${inputText}${output}`;
 }
