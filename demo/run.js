@@ -3,16 +3,17 @@
 'use strict';
 /**
  * `npm run demo`: builds the pack, starts the BFL emulator (or uses the real API when
- * BFL_API_KEY is set), starts a real n8n with the pack installed, creates the credential, runs
- * examples/flux-demo.json (three prompts through FLUX, then an edit of the first image) and
- * writes the images to a folder. Everything it starts, it stops.
+ * BFL_API_KEY is set), starts a real n8n with the pack installed the way the community-nodes panel
+ * installs it, creates the credential, runs examples/flux-demo.json exactly as a user would import
+ * it (three prompts through FLUX, then an edit of the first image) and writes the images n8n
+ * handed downstream to a folder. Everything it starts, it stops.
  *
  * Settings: BFL_API_KEY (real API; costs about US$0.09), BFL_REGION (default https://api.bfl.ai),
  * N8N_MAJOR (1 = n8n 1.123 on this Node 20, the default; 2 = n8n 2.x on Node 24),
  * DEMO_OUT (default ./out/demo).
  */
 const { spawnSync } = require('node:child_process');
-const { mkdirSync, readFileSync, readdirSync, rmSync, statSync } = require('node:fs');
+const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
@@ -51,12 +52,12 @@ async function main() {
 			credentialData = { apiKey: 'bfl_emulator_placeholder', region: 'custom', baseUrl: emulator.apiBase };
 		}
 
-		step(`Starting a real n8n ${major === 1 ? '1.123 (Node 20)' : '2.x (Node 24)'} with the pack installed (first run installs it, ~6 min)`);
+		step(`Starting a real n8n ${major === 1 ? '1.123 (Node 20)' : '2.x (Node 24)'} with the pack installed (the first run installs n8n: about 6 minutes)`);
 		rmSync(out, { recursive: true, force: true });
 		mkdirSync(out, { recursive: true });
-		n8n = createInstance({ major, env: { N8N_RESTRICT_FILE_ACCESS_TO: out } });
+		n8n = createInstance({ major });
 		await n8n.importCredentials([{ id: CREDENTIAL_ID, name: 'BFL (demo)', type: 'bflApi', data: credentialData }]);
-		const workflow = JSON.parse(readFileSync(join(ROOT, 'examples', 'flux-demo.json'), 'utf8').replaceAll('/tmp/flux-demo', out));
+		const workflow = JSON.parse(readFileSync(join(ROOT, 'examples', 'flux-demo.json'), 'utf8'));
 		await n8n.importWorkflow(workflow);
 
 		step(`Running the workflow "${workflow.name}"`);
@@ -74,15 +75,22 @@ async function main() {
 			throw new Error(`the workflow failed: ${run.data.resultData.error.message}`);
 		}
 
-		step(`Images written to ${out}`);
-		const files = readdirSync(out).sort();
-		for (const file of files) {
-			const bytes = readFileSync(join(out, file));
-			const image = await probeImage(bytes);
-			console.log(`  ${file}  ${statSync(join(out, file)).size} bytes  ${image ? `${image.format} ${image.width}×${image.height}` : 'NOT AN IMAGE'}`);
-			if (!image) throw new Error(`${file} is not an image`);
+		step(`Writing the images n8n handed downstream to ${out}`);
+		let written = 0;
+		for (const name of ['Generate', 'Edit']) {
+			for (const item of runData[name]?.[0]?.data?.main?.[0] ?? []) {
+				for (const binary of Object.values(item.binary ?? {})) {
+					const bytes = Buffer.from(/** @type {any} */ (binary).data, 'base64');
+					const image = await probeImage(bytes);
+					const file = join(out, /** @type {any} */ (binary).fileName);
+					writeFileSync(file, bytes);
+					written++;
+					console.log(`  ${file}  ${bytes.length} bytes  ${image ? `${image.format} ${image.width}×${image.height}` : 'NOT AN IMAGE'}`);
+					if (!image) throw new Error(`${file} is not an image`);
+				}
+			}
 		}
-		if (files.length !== 4) throw new Error(`expected 4 images, found ${files.length}`);
+		if (written !== 4) throw new Error(`expected 4 images, found ${written}`);
 		console.log(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 	} finally {
 		n8n?.cleanup();

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm run verify`: n8n's own community-package scanner (@n8n/scan-community-package), run the way
+ * n8n's verification runs it, but on this checkout instead of a published version: its ESLint
+ * checks on the source files (SOURCE_FILE_PATTERNS), and on the tarball `npm pack` makes (its
+ * JavaScript and package.json). The scanner fails on errors; this script fails on any finding,
+ * warnings included. Also checks what verification requires of the package itself: no runtime
+ * dependencies, MIT, the community keyword, and only dist/ shipped.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import glob from 'fast-glob';
+
+import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
+
+/** The scanner's verdict, and every finding (warnings too) with the scanner's own config. */
+async function scan(label, dir, patterns) {
+	const verdict = await analyzePackage(dir, patterns);
+	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
+	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const results = await eslint.lintFiles(files);
+	const findings = results.reduce((sum, result) => sum + result.errorCount + result.warningCount, 0);
+	console.log(`${label}: ${files.length} files, scanner ${verdict.passed ? 'passed' : 'FAILED'}, ${findings} finding(s)`);
+	if (findings > 0 || !verdict.passed) {
+		console.log(verdict.details ?? verdict.message ?? '');
+		console.log(await (await eslint.loadFormatter('stylish')).format(results));
+		return false;
+	}
+	return true;
+}
+
+function packageRules() {
+	const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+	const problems = [];
+	if (Object.keys(pkg.dependencies ?? {}).length) problems.push(`runtime dependencies: ${Object.keys(pkg.dependencies).join(', ')}`);
+	if (pkg.license !== 'MIT') problems.push(`license is ${pkg.license}, not MIT`);
+	if (!pkg.keywords?.includes('n8n-community-node-package')) problems.push('the keyword n8n-community-node-package is missing');
+	if (JSON.stringify(pkg.files) !== JSON.stringify(['dist'])) problems.push(`files is ${JSON.stringify(pkg.files)}, not ["dist"]`);
+	if (pkg.peerDependencies?.['n8n-workflow'] !== '*') problems.push('n8n-workflow must be a peer dependency "*"');
+	console.log(`package.json: ${problems.length ? problems.join('; ') : 'no runtime dependencies, MIT, community keyword, dist only'}`);
+	return problems.length === 0;
+}
+
+async function main() {
+	const npmEnv = { ...process.env, npm_config_ignore_scripts: 'true' };
+	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit', env: npmEnv });
+	const out = mkdtempSync(join(tmpdir(), 'n8n-nodes-bfl-verify-'));
+	try {
+		const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8', env: npmEnv });
+		const tarball = join(out, packed.trim().split('\n').pop() ?? '');
+		execFileSync('tar', ['-xzf', tarball, '-C', out]);
+		const results = [
+			packageRules(),
+			await scan('source', ROOT, SOURCE_FILE_PATTERNS),
+			await scan(`tarball (${tarball.split('/').pop()})`, join(out, 'package'), TARBALL_PATTERNS),
+		];
+		if (results.includes(false)) {
+			console.error('\nverify: FAILED');
+			process.exit(1);
+		}
+		console.log('\nverify: passed');
+	} finally {
+		rmSync(out, { recursive: true, force: true });
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
