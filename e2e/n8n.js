@@ -39,7 +39,9 @@ function createInstance(options = {}) {
 	const nodesDir = join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bfl');
 	rmSync(nodesDir, { recursive: true, force: true });
 	mkdirSync(join(userFolder, '.n8n', 'nodes', 'node_modules'), { recursive: true });
-	cpSync(packPackage(), nodesDir, { recursive: true });
+	const packed = packPackage();
+	cpSync(packed, nodesDir, { recursive: true });
+	rmSync(join(packed, '..', '..'), { recursive: true, force: true }); // the pack folder: tarball and extraction
 
 	/** @type {NodeJS.ProcessEnv} */
 	const env = {

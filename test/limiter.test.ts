@@ -45,7 +45,7 @@ test('an execution starts with a few tasks and adds one for every task BFL accep
 	expect(next.granted).toEqual({ probe: false });
 	for (const ticket of tickets.slice(1)) slots.accepted(ticket);
 	slots.accepted(next.granted!);
-	expect(slots.limit).toBe(START_SLOTS + 9);
+	expect(slots.limit).toBe(2 * START_SLOTS + 1); // one more for each of the START_SLOTS + 1 accepted tasks
 	await holding(slots, 24 - slots.inUse);
 	expect(slots.limit).toBe(24);
 });

@@ -14,12 +14,12 @@ export interface PollSchedule {
 }
 
 /**
- * Images: polls start fast and back off to about 2 s (250 ms, then +60 ms per second waited), so a
- * task that finishes in seconds is noticed within about half a second and a long one is polled
- * every 2 s. Videos take minutes: every 2 s at first, growing to every 5 s.
+ * Images: polls start fast and back off to 2 s (300 ms, then +40 ms per second waited): a task of a
+ * few seconds is noticed about 0.2 s after it is Ready, at under 3 polls per second, and a long one
+ * is polled every 2 s. Videos take minutes: every 2 s at first, growing to every 5 s.
  */
 export const POLL_SCHEDULES: Record<'image' | 'video', PollSchedule> = {
-	image: { firstMs: 250, msPerSecondWaited: 60, maxMs: 2000 },
+	image: { firstMs: 300, msPerSecondWaited: 40, maxMs: 2000 },
 	video: { firstMs: 2000, msPerSecondWaited: 25, maxMs: 5000 },
 };
 
