@@ -43,11 +43,13 @@ const PROMPTS: Partial<Record<Operation, string>> = {
 
 /**
  * The default of a field in the tool variant, or undefined when it keeps its own: `$fromAI(...)`
- * for what the agent gives, and an explicit 1024×1024 for FLUX.2's automatic size, so the agent is
- * told the size it got.
+ * for what the agent gives, and an explicit 1024×1024 for FLUX.2's automatic size when generating,
+ * so the agent is told the size it got (an edit keeps its input's size: automatic stays).
  */
 export function agentDefault(field: FieldSpec, operation: Operation): string | number | undefined {
-	if ((field.api === 'width' || field.api === 'height') && field.kind === 'integer' && field.zeroMeansAuto) return 1024;
+	if ((field.api === 'width' || field.api === 'height') && field.kind === 'integer' && field.zeroMeansAuto) {
+		return operation === 'generate' ? 1024 : undefined;
+	}
 	const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 	if (field.api === 'prompt') {
 		const description = PROMPTS[operation] ?? 'What to generate';
