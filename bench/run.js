@@ -63,6 +63,7 @@ function watchPeakMemory() {
 		}
 	};
 	const timer = setInterval(sample, 50);
+	timer.unref();
 	return () => {
 		clearInterval(timer);
 		sample();
