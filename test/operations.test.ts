@@ -244,7 +244,8 @@ describe('as an AI Agent tool', () => {
 		await fakeBfl('flux-2-klein-4b');
 		const [item] = await runFlux({ version: 2, tool: true, parameters: { ...klein, prompt: 'something moderate' } });
 		expect(item.json.error).toMatch(/Content Moderated/);
-		expect(item.json.advice).toMatch(/Safety Tolerance/);
+		expect(item.json.advice).toMatch(/Content moderation refused this request \(not charged\)\. Rephrase the prompt/);
+		expect(item.json.advice).not.toMatch(/Safety Tolerance|Task ID/); // nothing an agent cannot act on
 	});
 
 	test('an input image given as a URL goes to BFL as the URL (FLUX.2 takes URLs)', async () => {
