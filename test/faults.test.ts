@@ -101,8 +101,8 @@ test('a 429 with Retry-After is honoured', async () => {
 	expectEachSubmittedOnce(items);
 });
 
-test('30 % of polls failing with 500: all items succeed', async () => {
-	emulator.config.faults = { 'poll-500': 0.3 };
+test('half of the polls failing with 500: all items succeed', async () => {
+	emulator.config.faults = { 'poll-500': 0.5 };
 	const items = prompts(6);
 	const out = await run(items);
 	await expectImages(out, 6);
@@ -111,7 +111,7 @@ test('30 % of polls failing with 500: all items succeed', async () => {
 });
 
 test('connection resets on polls: all items succeed', async () => {
-	emulator.config.faults = { 'poll-reset': 0.3 };
+	emulator.config.faults = { 'poll-reset': 0.5 };
 	const items = prompts(6);
 	const out = await run(items);
 	await expectImages(out, 6);

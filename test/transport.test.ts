@@ -1,5 +1,5 @@
 /** The small rules of the transport, one behaviour each. */
-import { backoffDelay, pollDelay, POLL_SCHEDULES, retryAfterMs } from '../nodes/Flux/control';
+import { backoffDelay, DurationEstimates, NEAR_READY, nextPollDelay, pollDelay, POLL_SCHEDULES, retryAfterMs } from '../nodes/Flux/control';
 import { detailText } from '../nodes/Flux/errors';
 import { mayCarryKey } from '../nodes/Flux/transport';
 
@@ -53,4 +53,36 @@ test("BFL's detail is read as FastAPI entries, a string or a message", () => {
 	expect(detailText({ detail: 'Not authenticated' })).toBe('Not authenticated');
 	expect(detailText({ message: 'busy' })).toBe('busy');
 	expect(detailText(undefined)).toBeUndefined();
+});
+
+test('with a similar task of the run done in 3 s, a new one is polled little before 2.55 s, then closely, then as usual', () => {
+	const schedule = POLL_SCHEDULES.image;
+	const ages: number[] = [];
+	let near = 0;
+	for (let waited = 0; waited < 6000; ) {
+		waited += nextPollDelay(waited, schedule, 3000, near);
+		if (waited >= 3000 * NEAR_READY.fromShare) near++;
+		ages.push(waited);
+	}
+	// Nothing in the first 2 s but the schedule's longest wait; close polls from 85 % of 3 s.
+	expect(ages.filter((age) => age < 2000)).toEqual([]);
+	const close = ages.filter((age) => age >= 2550 && age <= 2550 + NEAR_READY.maxPolls * schedule.nearReadyMs);
+	expect(close.length).toBeGreaterThanOrEqual(NEAR_READY.maxPolls);
+	// A task polled from 0 to 3.1 s costs fewer polls than without an estimate, at under 3 per second.
+	const upTo = (list: number[]) => list.filter((age) => age <= 3100).length;
+	const usual: number[] = [];
+	for (let waited = 0; waited < 3100; ) usual.push((waited += pollDelay(waited, schedule)));
+	expect(upTo(ages)).toBeLessThanOrEqual(upTo(usual));
+	expect(upTo(ages) / 3.1).toBeLessThan(3);
+});
+
+test('the expected duration is the shortest seen for the same key', () => {
+	const estimates = new DurationEstimates();
+	expect(estimates.expected('flux-2-pro|1024')).toBeUndefined();
+	estimates.observe('flux-2-pro|1024', 3200);
+	estimates.observe('flux-2-pro|1024', 3050);
+	estimates.observe('flux-2-pro|1024', 3400);
+	estimates.observe('flux-2-max|1024', 9000);
+	expect(estimates.expected('flux-2-pro|1024')).toBe(3050);
+	expect(estimates.expected('flux-2-max|1024')).toBe(9000);
 });

@@ -11,7 +11,12 @@ export interface PollSchedule {
 	firstMs: number;
 	msPerSecondWaited: number;
 	maxMs: number;
+	/** Near the moment a similar task of this run was Ready: poll this often (a few times at most). */
+	nearReadyMs: number;
 }
+
+/** Polls at `nearReadyMs` per task, from 85 % of the expected duration on. */
+export const NEAR_READY = { fromShare: 0.85, maxPolls: 6 };
 
 /**
  * Images: polls start fast and back off to 2 s (300 ms, then +40 ms per second waited): a task of a
@@ -19,8 +24,8 @@ export interface PollSchedule {
  * is polled every 2 s. Videos take minutes: every 2 s at first, growing to every 5 s.
  */
 export const POLL_SCHEDULES: Record<'image' | 'video', PollSchedule> = {
-	image: { firstMs: 300, msPerSecondWaited: 40, maxMs: 2000 },
-	video: { firstMs: 2000, msPerSecondWaited: 25, maxMs: 5000 },
+	image: { firstMs: 300, msPerSecondWaited: 40, maxMs: 2000, nearReadyMs: 150 },
+	video: { firstMs: 2000, msPerSecondWaited: 25, maxMs: 5000, nearReadyMs: 1000 },
 };
 
 /** Without a timeout option: how long one result may take, from submit to download. */
@@ -87,6 +92,51 @@ export function expires(deadline: Deadline, error: () => Error): Promise<never> 
 	});
 	expiry.catch(() => undefined); // observed by races only
 	return expiry;
+}
+
+/**
+ * How long similar tasks of this run took (same model and size): the shortest seen. Tasks of one
+ * batch finish close together, so once one is Ready the others are polled closely around that
+ * age, and later ones are not polled early at all.
+ */
+export class DurationEstimates {
+	private readonly shortest = new Map<string, number>();
+
+	private readonly listeners = new Map<string, Array<() => void>>();
+
+	expected(key: string): number | undefined {
+		return this.shortest.get(key);
+	}
+
+	/** Records a duration; tasks waiting for their next poll with the same key plan it again. */
+	observe(key: string, ms: number): void {
+		const previous = this.shortest.get(key);
+		if (previous !== undefined && previous <= ms) return;
+		this.shortest.set(key, ms);
+		for (const wake of this.listeners.get(key)?.splice(0) ?? []) wake();
+	}
+
+	/** Resolves when the estimate for `key` changes. */
+	changed(key: string): Promise<void> {
+		return new Promise((resolve) => {
+			const list = this.listeners.get(key) ?? [];
+			list.push(resolve);
+			this.listeners.set(key, list);
+		});
+	}
+}
+
+/**
+ * The wait before the next poll of a task submitted `waitedMs` ago. With an expected duration:
+ * nothing much before 85 % of it (at most the schedule's longest interval), then a few close polls,
+ * then the schedule again.
+ */
+export function nextPollDelay(waitedMs: number, schedule: PollSchedule, expectedMs: number | undefined, nearReadyPolls: number): number {
+	const cadence = pollDelay(waitedMs, schedule);
+	if (expectedMs === undefined || nearReadyPolls >= NEAR_READY.maxPolls) return cadence;
+	const from = expectedMs * NEAR_READY.fromShare;
+	if (waitedMs < from) return Math.min(Math.max(from - waitedMs, schedule.nearReadyMs), schedule.maxMs);
+	return Math.min(cadence, schedule.nearReadyMs);
 }
 
 /** The wait before the next poll of a task submitted `waitedMs` ago. */

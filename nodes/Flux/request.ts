@@ -37,6 +37,33 @@ export interface TaskRequest {
 	schedule: PollSchedule;
 }
 
+/** Reads a node parameter for one item (expressions evaluated for it). */
+export type ParameterReader = (name: string, itemIndex: number, fallback?: unknown, options?: { extractValue?: boolean }) => unknown;
+
+function hasExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(hasExpression);
+	if (value && typeof value === 'object') return Object.values(value).some(hasExpression);
+	return false;
+}
+
+/**
+ * A reader that evaluates a parameter once when it holds no expression (its value is then the
+ * same for every item): reading a thousand items' parameters costs what reading one does.
+ */
+export function cachedParameters(context: IExecuteFunctions): ParameterReader {
+	const raw = context.getNode().parameters;
+	const cache = new Map<string, unknown>();
+	return (name, itemIndex, fallback, options) => {
+		if (hasExpression(raw[name])) return context.getNodeParameter(name, itemIndex, fallback, options);
+		const key = `${name}|${options?.extractValue ? 1 : 0}`;
+		if (!cache.has(key)) cache.set(key, context.getNodeParameter(name, itemIndex, fallback, options));
+		const value = cache.get(key);
+		// A fresh copy per item: callers may change what they get.
+		return value && typeof value === 'object' ? structuredClone(value) : value;
+	};
+}
+
 function invalid(context: IExecuteFunctions, itemIndex: number, message: string, description?: string) {
 	return new NodeOperationError(context.getNode(), message, {
 		itemIndex,
@@ -49,15 +76,16 @@ export function readModel(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	version: number,
+	param: ParameterReader = context.getNodeParameter.bind(context) as ParameterReader,
 ): { model: ModelSpec; resource: Resource; operation: Operation } {
-	const resource = (version >= 2 ? context.getNodeParameter('resource', itemIndex) : 'image') as Resource;
-	const operation = context.getNodeParameter('operation', itemIndex) as Operation;
+	const resource = (version >= 2 ? param('resource', itemIndex) : 'image') as Resource;
+	const operation = param('operation', itemIndex) as Operation;
 	const spec = (version >= 2 ? OPERATIONS : V1_OPERATIONS).find(
 		(candidate) => candidate.resource === resource && candidate.value === operation,
 	);
 	const offered = spec ? modelsFor(version, resource, operation) : [];
 	const id = hasModelSelector(version, offered)
-		? (context.getNodeParameter('model', itemIndex, spec?.defaultModel) as string)
+		? (param('model', itemIndex, spec?.defaultModel) as string)
 		: offered[0]?.id;
 	const model = id ? MODELS_BY_ID.get(id) : undefined;
 	if (!model || !offered.includes(model)) {
@@ -76,10 +104,15 @@ function normalise(value: unknown): unknown {
 }
 
 /** Reads and validates one item's task parameters; throws a NodeOperationError naming the field. */
-export function readTaskRequest(context: IExecuteFunctions, itemIndex: number, version: number): TaskRequest {
-	const { model, resource, operation } = readModel(context, itemIndex, version);
-	const modelOptions = context.getNodeParameter('modelOptions', itemIndex, {}) as IDataObject;
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+export function readTaskRequest(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	version: number,
+	param: ParameterReader = context.getNodeParameter.bind(context) as ParameterReader,
+): TaskRequest {
+	const { model, resource, operation } = readModel(context, itemIndex, version, param);
+	const modelOptions = (param('modelOptions', itemIndex, {}) ?? {}) as IDataObject;
+	const options = (param('options', itemIndex, {}) ?? {}) as IDataObject;
 
 	const body: Record<string, unknown> = { ...model.fixed?.[operation] };
 	const mediaFields: MediaField[] = [];
@@ -90,7 +123,7 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number, v
 		let value = normalise(
 			field.advanced
 				? modelOptions[name]
-				: context.getNodeParameter(name, itemIndex, field.default, { extractValue: field.api === 'finetune_id' }),
+				: param(name, itemIndex, field.default, { extractValue: field.api === 'finetune_id' }),
 		);
 		if (field.kind === 'media' && field.list && value !== undefined && value !== '') value = parseMediaList(value, Boolean(field.list.timed));
 		const autoZero = field.kind === 'integer' && field.zeroMeansAuto === true && value === 0;
@@ -116,10 +149,10 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number, v
 		throw invalid(context, itemIndex, `Timeout (Seconds) (timeoutSeconds) must be above 0; got ${options.timeoutSeconds}`);
 	}
 
-	let waitForResult = version >= 2 ? (context.getNodeParameter('waitForResult', itemIndex, true) as boolean) : true;
+	let waitForResult = version >= 2 ? (param('waitForResult', itemIndex, true) as boolean) : true;
 	let triggerUrl: string | undefined;
 	if (version >= 2 && !waitForResult) {
-		triggerUrl = String(context.getNodeParameter('triggerUrl', itemIndex, '') ?? '').trim() || undefined;
+		triggerUrl = String(param('triggerUrl', itemIndex, '') ?? '').trim() || undefined;
 		if (triggerUrl && !model.fields.some((field) => field.api === 'webhook_url')) {
 			throw invalid(
 				context,

@@ -12,6 +12,7 @@ import {
 	cancelled,
 	createRunControl,
 	deadlineIn,
+	DurationEstimates,
 	DEFAULT_TIMEOUT_SECONDS,
 	expires,
 	POLL_SCHEDULES,
@@ -25,7 +26,7 @@ import { hash, stableJson, TaskLedger, type LedgerEntry } from './ledger';
 import { TaskSlots } from './limiter';
 import { binaryHead, outputMegapixels, resolveMedia, type MediaFacts } from './media';
 import { BUCKET_LIMITS, MAX_VIDEO_SECONDS, pathOf, type ConcurrencyBucket } from './models';
-import { readTaskRequest, type TaskRequest } from './request';
+import { cachedParameters, readTaskRequest, type TaskRequest } from './request';
 import { describeDownload, readyJson, submittedJson, toolJson } from './results';
 import { agentAdvice } from './tool';
 import {
@@ -135,6 +136,7 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const moderatedItems: INodeExecutionData[] = [];
 	const jobs: Job[] = [];
+	const param = cachedParameters(context);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			if (resource === 'task') {
@@ -152,10 +154,10 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 				});
 				continue;
 			}
-			const request = readTaskRequest(context, itemIndex, version);
+			const request = readTaskRequest(context, itemIndex, version, param);
 			if (toolMode) {
 				// An agent gets the URL; the bytes only when the tool asks for them.
-				const rawOptions = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+				const rawOptions = (param('options', itemIndex, {}) ?? {}) as IDataObject;
 				request.download = (version >= 2 ? rawOptions.download : rawOptions.downloadImage) === true;
 			}
 			jobs.push({ itemIndex, request, fingerprint: fingerprintOf(context, itemIndex, request) });
@@ -223,6 +225,7 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 	};
 
 	const environment: JobEnvironment = {
+		durations: new DurationEstimates(),
 		context,
 		settings,
 		control,
@@ -345,6 +348,8 @@ async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum
 }
 
 interface JobEnvironment {
+	/** How long similar tasks of this run took, for polling close to that moment. */
+	durations: DurationEstimates;
 	context: IExecuteFunctions;
 	settings: RunSettings;
 	control: RunControl;
@@ -524,6 +529,11 @@ async function waitAndDownload(env: JobEnvironment, job: Job, input: WaitInput):
 			submittedAt: input.submittedAt,
 			earlier: input.earlier,
 			noun: model.resource,
+			expected: {
+				ms: () => env.durations.expected(durationKey(request)),
+				observe: (ms) => env.durations.observe(durationKey(request), ms),
+				changed: () => env.durations.changed(durationKey(request)),
+			},
 			safetyTolerance: typeof body.safety_tolerance === 'number' ? body.safety_tolerance : Number(safetyField?.default),
 			maxSafetyTolerance: safetyField && 'max' in safetyField ? safetyField.max : undefined,
 		});
@@ -541,6 +551,12 @@ async function waitAndDownload(env: JobEnvironment, job: Job, input: WaitInput):
 	const ready = readyJson(json, body, result, model.resource === 'video');
 	env.ledger.update(job.itemIndex, { state: 'ready', json: ready, cost: typeof ready.cost === 'number' ? ready.cost : input.cost });
 	return await finish(env, job, ready, input.startedAt, deadline, ctx);
+}
+
+/** Tasks with the same model and size take about as long. */
+function durationKey(request: TaskRequest): string {
+	const { body } = request;
+	return [request.model.id, request.operation, body.width, body.height, body.aspect_ratio, body.resolution, body.duration].join('|');
 }
 
 /** Moderation of the same request is final; a generation error is worth a new task; anything else keeps the task to collect. */

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import {
 	backoffDelay,
 	cancelled,
+	nextPollDelay,
 	pause,
-	pollDelay,
 	remaining,
 	retryAfterMs,
 	type Deadline,
@@ -197,6 +197,8 @@ export interface PollInput {
 	maxSafetyTolerance?: number;
 	/** What the task makes, for messages: `image`, `video`, or `result` when unknown. */
 	noun?: string;
+	/** How long similar tasks of this run took, and where to record this one's. */
+	expected?: { ms: () => number | undefined; observe: (ms: number) => void; changed: () => Promise<void> };
 }
 
 /** Moderation, as the Moderated output and the error describe it. */
@@ -217,10 +219,15 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 	const withKey = mayCarryKey(input.pollingUrl, input.apiHosts);
 	let lastStatus = 'submitted';
 	let failures = 0;
+	let nearReadyPolls = 0;
+	let estimateChanged: Promise<boolean> | undefined;
 	for (let poll = 0; ; poll++) {
 		// After failed polls, back off a little more, but never past twice the normal cadence.
 		const retryWait = Math.min(2 * input.schedule.maxMs, backoffDelay(failures));
-		const cadence = pollDelay(Date.now() - submittedAt, input.schedule);
+		const age = Date.now() - submittedAt;
+		const expectedMs = input.earlier ? undefined : input.expected?.ms();
+		const cadence = nextPollDelay(age, input.schedule, expectedMs, nearReadyPolls);
+		if (expectedMs !== undefined && age >= expectedMs * 0.85) nearReadyPolls++;
 		const wait = failures > 0 ? Math.max(cadence, retryWait) : poll === 0 && input.earlier ? 0 : cadence;
 		if (wait >= remaining(deadline)) {
 			throw Object.assign(
@@ -232,7 +239,17 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 				{ timedOut: true },
 			);
 		}
-		await pause(control, wait);
+		// Until a similar task of the run is Ready, that moment wakes this wait to plan it again.
+		if (expectedMs === undefined && input.expected && !input.earlier) {
+			estimateChanged ??= input.expected.changed().then(() => true);
+			if (await Promise.race([pause(control, wait).then(() => false), estimateChanged])) {
+				estimateChanged = undefined;
+				poll--;
+				continue;
+			}
+		} else {
+			await pause(control, wait);
+		}
 		const request: IHttpRequestOptions = {
 			method: 'GET',
 			url: input.pollingUrl,
@@ -271,6 +288,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 		if (IN_PROGRESS.has(status)) continue;
 		if (status === 'Ready') {
 			if (!answer.result?.sample) throw taskError(ctx, `BFL reported the task Ready but sent no ${input.noun ?? 'result'} URL`);
+			if (!input.earlier) input.expected?.observe(Date.now() - submittedAt);
 			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: poll + 1 };
 		}
 		if (status === 'Task not found' && !input.earlier && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
