@@ -136,6 +136,8 @@ export function nextPollDelay(waitedMs: number, schedule: PollSchedule, expected
 	if (expectedMs === undefined || nearReadyPolls >= NEAR_READY.maxPolls) return cadence;
 	const from = expectedMs * NEAR_READY.fromShare;
 	if (waitedMs < from) return Math.min(Math.max(from - waitedMs, schedule.nearReadyMs), schedule.maxMs);
+	// Already as old as the task that was Ready: it probably is too, so look now.
+	if (nearReadyPolls === 0 && waitedMs >= expectedMs * 0.95) return 0;
 	return Math.min(cadence, schedule.nearReadyMs);
 }
 

@@ -21,7 +21,7 @@ import { sleep } from 'n8n-workflow';
 export const PROBE_BACKOFF = { baseMs: 250, capMs: 1000 };
 
 /** Tasks an execution starts with before BFL has accepted any. */
-export const START_SLOTS = 4;
+export const START_SLOTS = 8;
 
 export interface Ticket {
 	/** Taken above the limit learned from BFL, to find out whether capacity was freed. */
