@@ -34,6 +34,7 @@ async function main() {
 	/** @param {string} name */
 	const shoot = async (name) => {
 		const path = join(OUT, name);
+		await editor.tidy();
 		await editor.screenshot(path);
 		written.push(path);
 	};

@@ -66,7 +66,9 @@ export class FluxV2 implements INodeType {
 				name: 'bflWebhookApi',
 				required: false,
 				testedBy: 'webhookSecretTest',
-				displayOptions: { show: { resource: ['image', 'video'], waitForResult: [false] } },
+				// Shown for images and videos. Not tied to waitForResult: n8n 1.x would take a boolean it
+				// depends on for the node's authentication field and hide the API credential.
+				displayOptions: { show: { resource: ['image', 'video'] } },
 			},
 		],
 		properties: v2Properties(),

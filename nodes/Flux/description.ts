@@ -5,7 +5,7 @@ import { modelsFor, MODELS, OPERATIONS, V1_OPERATIONS } from './models';
 
 /** Parts of the node's description computed from the model table, for both versions. */
 
-/** `Generate an image · FLUX.2 [pro]` under the node on the canvas. */
+/** `FLUX.2 [pro]` under the node on the canvas (the action where the operation has no model). */
 export function subtitle(version: number): string {
 	const names = Object.fromEntries(MODELS.map((model) => [model.id, model.displayName]));
 	const operations = version >= 2 ? OPERATIONS : V1_OPERATIONS;
@@ -19,7 +19,7 @@ export function subtitle(version: number): string {
 	}
 	for (const operation of OTHER_OPERATIONS) labels[`${operation.resource}:${operation.value}`] = operation.action;
 	const key = version >= 2 ? '$parameter["resource"] + ":" + $parameter["operation"]' : '"image:" + $parameter["operation"]';
-	return `={{ (function (key, model) { var labels = ${JSON.stringify(labels)}; var names = ${JSON.stringify(names)}; var sole = ${JSON.stringify(soleModels)}; var name = names[model] || sole[key]; return (labels[key] || "Custom API call") + (name ? " · " + name : ""); })(${key}, $parameter["model"]) }}`;
+	return `={{ (function (key, model) { var labels = ${JSON.stringify(labels)}; var names = ${JSON.stringify(names)}; var sole = ${JSON.stringify(soleModels)}; return names[model] || sole[key] || labels[key] || "Custom API call"; })(${key}, $parameter["model"]) }}`;
 }
 
 /** Version 2's outputs: a second one, Moderated, when Route Moderated Items is on. */

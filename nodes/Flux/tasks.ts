@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
+	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -50,6 +51,9 @@ import {
  */
 
 export const WEBHOOK_CREDENTIAL_TYPE = 'bflWebhookApi';
+
+/** Downloads at once per run: enough to keep up with BFL, few enough to keep memory flat. */
+const CONCURRENT_DOWNLOADS = 8;
 
 export interface RunSettings {
 	version: number;
@@ -226,6 +230,7 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 
 	const environment: JobEnvironment = {
 		durations: new DurationEstimates(),
+		downloads: new TaskSlots(CONCURRENT_DOWNLOADS),
 		context,
 		settings,
 		control,
@@ -350,6 +355,8 @@ async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum
 interface JobEnvironment {
 	/** How long similar tasks of this run took, for polling close to that moment. */
 	durations: DurationEstimates;
+	/** Downloads in progress (a plain count: never throttled). */
+	downloads: TaskSlots;
 	context: IExecuteFunctions;
 	settings: RunSettings;
 	control: RunControl;
@@ -594,8 +601,15 @@ async function finish(
 		return { item: itemOf(env.settings.toolMode ? toolJson(json) : json, job.itemIndex) };
 	}
 	const fileBaseName = `${json.model ?? 'flux'}-${json.taskId}`;
-	const binary = await downloadResult(ctx, String(json.sampleUrl), fileBaseName, deadline, env.control);
-	const described = describeDownload(binary, await binaryHead(env.context, binary), fileBaseName);
+	await env.downloads.acquire(env.control.aborted);
+	let binary: IBinaryData;
+	let described: IDataObject | undefined;
+	try {
+		binary = await downloadResult(ctx, String(json.sampleUrl), fileBaseName, deadline, env.control);
+		described = describeDownload(binary, await binaryHead(env.context, binary), fileBaseName);
+	} finally {
+		env.downloads.release();
+	}
 	if (!described) {
 		throw taskError(ctx, `The result URL did not return an image or video (${binary.mimeType}, ${binary.fileSize})`);
 	}

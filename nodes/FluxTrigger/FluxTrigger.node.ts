@@ -59,7 +59,8 @@ export class FluxTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + ($parameter["statuses"] === "ready" ? "finished images and videos" : "every finished task")}}',
-		description: 'Starts the workflow when Black Forest Labs finishes a FLUX task (webhook callback)',
+		// The node picker shows the pack as one entry with this description.
+		description: 'Generate and edit images and videos with Black Forest Labs FLUX, or start a workflow when a FLUX task finishes',
 		defaults: { name: 'FLUX Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

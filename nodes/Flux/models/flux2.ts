@@ -24,7 +24,7 @@ function flux2Size(): NumberField[] {
 		default: 0,
 		zeroMeansAuto: true,
 		description: `Output ${api} in pixels, a multiple of 16; 0 = automatic (about 1 MP, or the first input image's size when editing)`,
-		hint: '0 = automatic: about 1 MP, or the size of the first input image when editing',
+		hint: '0 = automatic (about 1 MP; an edit keeps its first image\'s size)',
 	}));
 }
 
