@@ -73,6 +73,15 @@ export class BflApi implements ICredentialType {
 				'Where FLUX.1 finetunes live, when the node\'s Finetune Host is Auto. Empty: the Base URL. (With the Global, EU or US region, Auto means api.us1.bfl.ai, or api.eu1.bfl.ai for EU.)',
 			displayOptions: { show: { region: ['custom'] } },
 		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the FLUX Trigger: any long random text (16 characters or more). The FLUX node sends it with each task that calls back a FLUX Trigger, and the trigger accepts only callbacks that carry it.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -26,7 +26,6 @@ const { CREDENTIAL, codeNode, fluxNode, node, workflow } = require('./workflows'
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const KEY = 'bfl_e2e_placeholder_key';
-const HOOK_CREDENTIAL = { id: 'bflHookCred0001', name: 'BFL webhook secret' };
 const SECRET = 'e2e-placeholder-webhook-secret-0123';
 const MB = 1000 * 1000;
 
@@ -174,8 +173,7 @@ for (const major of MAJORS) {
 			flows = buildWorkflows({ out, video25, bigFile, blobBase: emulator.apiBase });
 			n8n = createInstance({ major: /** @type {1 | 2} */ (major), env: { N8N_RESTRICT_FILE_ACCESS_TO: out } });
 			await n8n.importCredentials([
-				{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase, finetuneBaseUrl: emulator.us1Base } },
-				{ ...HOOK_CREDENTIAL, type: 'bflWebhookApi', data: { secret: SECRET } },
+				{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase, finetuneBaseUrl: emulator.us1Base, webhookSecret: SECRET } },
 			]);
 			for (const flow of Object.values(flows)) await n8n.importWorkflow(flow);
 		});
@@ -392,7 +390,7 @@ for (const major of MAJORS) {
 				active: false,
 				settings: { executionOrder: 'v1' },
 				nodes: [
-					node('FLUX Trigger', FLUX_TRIGGER_TYPE, { statuses: 'all', download: true }, { webhookId, credentials: { bflWebhookApi: HOOK_CREDENTIAL } }),
+					node('FLUX Trigger', FLUX_TRIGGER_TYPE, { statuses: 'all', download: true }, { webhookId, credentials: { bflApi: CREDENTIAL } }),
 					node('Save Image', 'n8n-nodes-base.readWriteFile', {
 						operation: 'write',
 						fileName: `=${out}/trigger-{{ $json.taskId }}.{{ $binary.data.fileExtension }}`,
@@ -408,7 +406,7 @@ for (const major of MAJORS) {
 				await rest.activate('e2eV2Trigger001');
 				const triggerUrl = `${server.baseUrl}/webhook/${webhookId}/flux`;
 				const submit = workflow(`e2eV2Submit000${major}`, [
-					fluxNode('Submit', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a kite over the dunes', width: 256, height: 256, waitForResult: false, triggerUrl }, { credentials: { bflApi: CREDENTIAL, bflWebhookApi: HOOK_CREDENTIAL } }),
+					fluxNode('Submit', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a kite over the dunes', width: 256, height: 256, waitForResult: false, triggerUrl }, { credentials: { bflApi: CREDENTIAL } }),
 				]);
 				await n8n.importWorkflow(submit);
 				const { run } = await n8n.execute(submit.id);

@@ -105,8 +105,6 @@ export interface RunOptions {
 	version?: number;
 	items?: INodeExecutionData[];
 	credentials?: ICredentialDataDecryptedObject;
-	/** Other credentials by type (e.g. bflWebhookApi). */
-	otherCredentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	/** n8n's Retry On Fail setting of the node (the node reads it; the retry itself is the test's). */
 	retryOnFail?: boolean;
@@ -145,7 +143,6 @@ export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutio
 		parameters: options.parameters,
 		credentials: {
 			bflApi: { id: 'cred-1', name: 'BFL test' },
-			...(options.otherCredentials?.bflWebhookApi ? { bflWebhookApi: { id: 'cred-2', name: 'BFL webhook' } } : {}),
 		},
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		...(options.retryOnFail ? { retryOnFail: true, maxTries: 2 } : {}),
@@ -166,7 +163,7 @@ export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutio
 	node.parameters = workflow.nodes[node.name].parameters;
 	const items = options.items ?? [{ json: {} }];
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(options.credentials ?? CREDENTIALS, options.otherCredentials ?? {}),
+		credentialsHelper: new TestCredentialsHelper(options.credentials ?? CREDENTIALS, {}),
 		executionId: 'exec-test',
 		restApiUrl: '',
 		instanceBaseUrl: '',

@@ -8,7 +8,7 @@ import nock from 'nock';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { makeImage } from './fixtures';
-import { API, runFlux, runFluxOutputs, TEST_KEY } from './harness';
+import { API, CREDENTIALS, runFlux, runFluxOutputs, TEST_KEY } from './harness';
 
 const CLUSTER = 'https://api.eu2.bfl.ai';
 const DELIVERY = 'https://delivery-eu1.bfl.ai';
@@ -110,10 +110,18 @@ describe('the FLUX Trigger option', () => {
 			version: 2,
 			parameters: { ...klein, waitForResult: false, triggerUrl: 'https://n8n.example.com/webhook/abc/flux' },
 			items: prompts('a lake'),
-			otherCredentials: { bflWebhookApi: { secret: 'a-long-enough-webhook-secret' } },
+			credentials: { ...CREDENTIALS, webhookSecret: 'a-long-enough-webhook-secret' },
 		});
 		expect(submits[0].body).toMatchObject({ webhook_url: 'https://n8n.example.com/webhook/abc/flux', webhook_secret: 'a-long-enough-webhook-secret' });
 		expect(item.json).toMatchObject({ taskId: 't1', status: 'Pending', webhookUrl: 'https://n8n.example.com/webhook/abc/flux' });
+	});
+
+	test('without a Webhook Secret in the credential, nothing is sent', async () => {
+		const submits = await fakeBfl('flux-2-klein-4b');
+		await expect(
+			runFlux({ version: 2, parameters: { ...klein, waitForResult: false, triggerUrl: 'https://n8n.example.com/webhook/abc/flux' }, items: prompts('a lake') }),
+		).rejects.toThrow(/FLUX Trigger URL \(triggerUrl\) is set, but the BFL credential has no Webhook Secret/);
+		expect(submits).toHaveLength(0);
 	});
 
 	test('an endpoint that takes no webhook is refused before sending, naming the field', async () => {

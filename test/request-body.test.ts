@@ -27,7 +27,7 @@ import {
 } from '../nodes/Flux/models';
 import { mockTask } from './bfl-mock';
 import { makeImage } from './fixtures';
-import { API, runFlux, TEST_KEY } from './harness';
+import { API, runFlux, TEST_KEY, CREDENTIALS } from './harness';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -299,7 +299,7 @@ test('version 1: with a webhook URL the node returns right after submitting, wit
 
 describe('version 2: Wait for Result off with a FLUX Trigger URL', () => {
 	const trigger = 'https://n8n.example.com/webhook/abc/flux';
-	const webhookCredential = { bflWebhookApi: { secret: 'placeholder-webhook-secret-0123' } };
+	const webhookCredentials = { ...CREDENTIALS, webhookSecret: 'placeholder-webhook-secret-0123' };
 
 	test('sends webhook_url and the credential secret, and returns without polling', async () => {
 		let body: Record<string, unknown> = {};
@@ -323,7 +323,7 @@ describe('version 2: Wait for Result off with a FLUX Trigger URL', () => {
 					},
 				},
 			],
-			otherCredentials: webhookCredential,
+			credentials: webhookCredentials,
 		});
 		expect(body).toEqual({
 			image: image.toString('base64'),
@@ -343,7 +343,7 @@ describe('version 2: Wait for Result off with a FLUX Trigger URL', () => {
 	])('%s takes no webhook: refused before anything is sent', async (_id, parameters) => {
 		const submit = nock(API).post(/.*/).reply(200, { id: 'never' });
 		await expect(
-			runFlux({ version: 2, parameters: { ...parameters, waitForResult: false, triggerUrl: trigger }, otherCredentials: webhookCredential }),
+			runFlux({ version: 2, parameters: { ...parameters, waitForResult: false, triggerUrl: trigger }, credentials: webhookCredentials }),
 		).rejects.toThrow(/FLUX Trigger URL \(triggerUrl\).*does not take webhooks/);
 		expect(submit.isDone()).toBe(false);
 	});

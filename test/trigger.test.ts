@@ -22,7 +22,7 @@ async function callWebhook(call: Call) {
 	const response: { status?: number; body?: unknown } = {};
 	const downloads: Array<{ url: string; headers?: unknown }> = [];
 	const context = {
-		getCredentials: async () => ({ secret: SECRET }),
+		getCredentials: async () => ({ apiKey: 'bfl_placeholder', webhookSecret: SECRET }),
 		getHeaderData: () => call.headers ?? {},
 		getBodyData: () => call.body,
 		getNodeParameter: (name: string, fallback: unknown) => call.parameters?.[name] ?? fallback,

@@ -16,7 +16,6 @@ import { asNodeError } from './errors';
 import { CUSTOM_API_CALL_VALUE, v1Properties, v2Properties } from './fields';
 import { errorJson, runTasks } from './tasks';
 import { isToolCall } from './tool';
-import { webhookSecretTest } from './webhookSecret';
 
 /** Version 1: Operation (Generate, Edit, Fill, Expand) → Model, as workflows saved before 2026 know it. */
 export class FluxV1 implements INodeType {
@@ -46,7 +45,7 @@ export class FluxV1 implements INodeType {
 
 /** Version 2: Resource (Image, Video, Task, Account, Finetune) → Operation → Model. */
 export class FluxV2 implements INodeType {
-	methods = { listSearch: { searchFinetunes }, credentialTest: { webhookSecretTest } };
+	methods = { listSearch: { searchFinetunes } };
 
 	description: INodeTypeDescription = {
 		displayName: 'FLUX (Black Forest Labs)',
@@ -60,17 +59,7 @@ export class FluxV2 implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: V2_OUTPUTS,
-		credentials: [
-			{ name: 'bflApi', required: true },
-			{
-				name: 'bflWebhookApi',
-				required: false,
-				testedBy: 'webhookSecretTest',
-				// Shown for images and videos. Not tied to waitForResult: n8n 1.x would take a boolean it
-				// depends on for the node's authentication field and hide the API credential.
-				displayOptions: { show: { resource: ['image', 'video'] } },
-			},
-		],
+		credentials: [{ name: 'bflApi', required: true }],
 		properties: v2Properties(),
 	};
 

@@ -483,7 +483,7 @@ function completionProperties(): INodeProperties[] {
 			placeholder: 'https://n8n.example.com/webhook/…/flux',
 			displayOptions: { show: { ...TASK_OPERATIONS, waitForResult: [false] } },
 			description:
-				"Optional: the production URL of a FLUX Trigger node. BFL calls it when the task ends, with the secret of the credential below; endpoints that take no webhook (FLUX 3, Outpainting, Video Edit) refuse it.",
+				"Optional: the production URL of a FLUX Trigger node. BFL calls it when the task ends, with the BFL credential's Webhook Secret, which the trigger checks; endpoints that take no webhook (FLUX 3, Outpainting, Video Edit) refuse it.",
 			hint: 'Copy it from the FLUX Trigger: Webhook URLs → Production URL',
 		},
 		{

@@ -30,6 +30,7 @@ import { BUCKET_LIMITS, MAX_VIDEO_SECONDS, pathOf, type ConcurrencyBucket } from
 import { cachedParameters, readTaskRequest, type TaskRequest } from './request';
 import { describeDownload, readyJson, submittedJson, toolJson } from './results';
 import { agentAdvice } from './tool';
+import { MIN_SECRET_LENGTH } from './webhookSecret';
 import {
 	CREDENTIAL_TYPE,
 	outcomeUnknown,
@@ -49,8 +50,6 @@ import {
  * Each task is written down in the node's context (ledger.ts) as it goes, so that n8n's Retry On
  * Fail collects what was paid for instead of paying again.
  */
-
-export const WEBHOOK_CREDENTIAL_TYPE = 'bflWebhookApi';
 
 /** Downloads at once per run: enough to keep up with BFL, few enough to keep memory flat. */
 const CONCURRENT_DOWNLOADS = 8;
@@ -159,6 +158,12 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 				continue;
 			}
 			const request = readTaskRequest(context, itemIndex, version, param);
+			if (request.triggerUrl && String(credentials.webhookSecret ?? '').length < MIN_SECRET_LENGTH) {
+				throw new NodeOperationError(node, 'FLUX Trigger URL (triggerUrl) is set, but the BFL credential has no Webhook Secret', {
+					itemIndex,
+					description: `Set a Webhook Secret (${MIN_SECRET_LENGTH} characters or more) in the BFL credential used by this node and by the FLUX Trigger. Nothing was sent to BFL.`,
+				});
+			}
 			if (toolMode) {
 				// An agent gets the URL; the bytes only when the tool asks for them.
 				const rawOptions = (param('options', itemIndex, {}) ?? {}) as IDataObject;
@@ -202,19 +207,6 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 		return balanceCheck;
 	};
 
-	let webhookSecret: Promise<string> | undefined;
-	const secretFor = () => {
-		webhookSecret ??= context.getCredentials(WEBHOOK_CREDENTIAL_TYPE).then(
-			(webhook) => String(webhook.secret ?? ''),
-			() => {
-				throw new NodeOperationError(node, 'FLUX Trigger URL (triggerUrl) is set but no FLUX Trigger secret credential is selected', {
-					description: 'Select the same "BFL Webhook Secret" credential as the FLUX Trigger node, so BFL sends the secret it checks.',
-				});
-			},
-		);
-		return webhookSecret;
-	};
-
 	let firstFailure: Failure | undefined;
 	let stopped = false;
 	const stop = (failure: Failure) => {
@@ -240,7 +232,6 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 		budget,
 		slotsFor,
 		ensureBalance,
-		secretFor,
 		isStopped: () => stopped,
 	};
 
@@ -366,7 +357,6 @@ interface JobEnvironment {
 	budget: CreditBudget;
 	slotsFor: (bucket: ConcurrencyBucket) => TaskSlots;
 	ensureBalance: () => Promise<void>;
-	secretFor: () => Promise<string>;
 	isStopped: () => boolean;
 }
 
@@ -405,7 +395,7 @@ async function runJob(env: JobEnvironment, job: Job): Promise<Outcome> {
 		const facts = await resolveMedia({ context, itemIndex: job.itemIndex, model, body, fields: request.mediaFields, deadline, control });
 		if (request.triggerUrl) {
 			body.webhook_url = request.triggerUrl;
-			body.webhook_secret = await env.secretFor();
+			body.webhook_secret = String(env.credentials.webhookSecret);
 		}
 		await env.ensureBalance();
 		const expected = expectedCost(request, facts);

@@ -12,7 +12,7 @@ import {
 
 import { binaryHead } from '../Flux/media';
 import { describeDownload, sampleExpiry } from '../Flux/results';
-import { sameSecret, webhookSecretTest } from '../Flux/webhookSecret';
+import { sameSecret } from '../Flux/webhookSecret';
 
 /**
  * FLUX Trigger: starts a workflow when BFL calls back about a finished task (the FLUX node's
@@ -21,7 +21,7 @@ import { sameSecret, webhookSecretTest } from '../Flux/webhookSecret';
  * starts nothing. The result is downloaded at once, since its URL expires.
  */
 
-const WEBHOOK_CREDENTIAL_TYPE = 'bflWebhookApi';
+const CREDENTIAL_TYPE = 'bflApi';
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /**
@@ -64,12 +64,12 @@ export class FluxTrigger implements INodeType {
 		defaults: { name: 'FLUX Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'bflWebhookApi', required: true, testedBy: 'webhookSecretTest' }],
+		credentials: [{ name: 'bflApi', required: true }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'flux' }],
 		properties: [
 			{
 				displayName:
-					'Copy this trigger\'s Production URL into a FLUX node (Wait for Result off → FLUX Trigger URL) and give both the same Webhook Secret credential. Activate this workflow to receive callbacks.',
+					'Give the BFL credential a Webhook Secret, then copy this trigger\'s Production URL into a FLUX node with the same credential (Wait for Result off → FLUX Trigger URL). Activate this workflow to receive callbacks.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -121,10 +121,8 @@ export class FluxTrigger implements INodeType {
 		},
 	};
 
-	methods = { credentialTest: { webhookSecretTest } };
-
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const { secret } = await this.getCredentials(WEBHOOK_CREDENTIAL_TYPE);
+		const { webhookSecret: secret } = await this.getCredentials(CREDENTIAL_TYPE);
 		const given = this.getHeaderData()['x-webhook-secret'];
 		if (!sameSecret(typeof given === 'string' ? given : '', String(secret ?? ''))) {
 			this.getResponseObject().status(401).json({ error: 'Unauthorized: X-Webhook-Secret does not match' });
