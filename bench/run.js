@@ -19,12 +19,8 @@
  *    items sharing one 24-task key (targets: wall ≤ 1.5 × 12 s, 429s ≤ 1 per item).
  *    BENCH_QUEUE=0 skips it.
  */
-const { spawnSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
-const { resolve } = require('node:path');
 
-const ROOT = resolve(__dirname, '..');
-const { createInstance, nodeOutput } = require('../e2e/n8n');
+const { createInstance, nodeOutput, watchPeakMemory } = require('../e2e/n8n');
 const { CREDENTIAL, codeNode, fluxNode, workflow } = require('../e2e/workflows');
 
 function median(values) {
@@ -45,30 +41,6 @@ function benchWorkflow(id, count, fluxParameters) {
 		codeNode('Items', items),
 		fluxNode('FLUX', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', ...fluxParameters }),
 	]);
-}
-
-/** Peak resident memory (VmHWM) of a process and its children, sampled until it exits. */
-function watchPeakMemory() {
-	let peakKb = 0;
-	const sample = () => {
-		const pids = spawnSync('pgrep', ['-f', 'n8n/bin/n8n execute'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-		for (const pid of pids) {
-			try {
-				const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-				const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-				peakKb = Math.max(peakKb, kb);
-			} catch {
-				// the process ended between pgrep and the read
-			}
-		}
-	};
-	const timer = setInterval(sample, 50);
-	timer.unref();
-	return () => {
-		clearInterval(timer);
-		sample();
-		return peakKb / 1024;
-	};
 }
 
 async function main() {

@@ -21,7 +21,7 @@ const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
 const { renderVideo } = require('../emulator/video');
 const { sniffMp4 } = require('../dist/nodes/Flux/mp4');
-const { createInstance, nodeOutput, restClient, FLUX_TRIGGER_TYPE } = require('./n8n');
+const { createInstance, nodeOutput, restClient, watchPeakMemory, FLUX_TRIGGER_TYPE } = require('./n8n');
 const { CREDENTIAL, codeNode, fluxNode, node, workflow } = require('./workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
@@ -40,28 +40,6 @@ function bytesOf(item, property = 'data') {
 function combine(name, sources) {
 	const parts = Object.entries(sources).map(([as, [from, index, property]]) => `${JSON.stringify(as)}: $(${JSON.stringify(from)}).all()[${index}].binary.${property}`);
 	return node(name, 'n8n-nodes-base.code', { jsCode: `return [{ json: {}, binary: { ${parts.join(', ')} } }];` });
-}
-
-/** Peak resident memory (VmHWM, MB) of `n8n execute` processes, sampled until stopped. */
-function watchPeakMemory() {
-	let peakKb = 0;
-	const sample = () => {
-		const pids = spawnSync('pgrep', ['-f', 'n8n/bin/n8n execute'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-		for (const pid of pids) {
-			try {
-				peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
-			} catch {
-				// ended between pgrep and the read
-			}
-		}
-	};
-	const timer = setInterval(sample, 50);
-	timer.unref(); // a failed run must not keep the test process alive
-	return () => {
-		clearInterval(timer);
-		sample();
-		return Math.round(peakKb / 1024);
-	};
 }
 
 /** Workflows built once per instance (they name the emulator's and the folders' paths). */

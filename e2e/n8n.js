@@ -6,7 +6,7 @@
  * import credentials and workflows, execute, read the run's JSON.
  */
 const { spawn, spawnSync } = require('node:child_process');
-const { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { ensureN8n } = require('./install-n8n');
@@ -222,7 +222,29 @@ function nodeOutput(run, nodeName) {
 	return runs[0].data?.main?.[0] ?? [];
 }
 
+/** Peak resident memory (VmHWM, MB) of `n8n execute` processes, sampled until stopped. */
+function watchPeakMemory() {
+	let peakKb = 0;
+	const sample = () => {
+		const pids = spawnSync('pgrep', ['-f', 'n8n/bin/n8n execute'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+		for (const pid of pids) {
+			try {
+				peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
+			} catch {
+				// ended between pgrep and the read
+			}
+		}
+	};
+	const timer = setInterval(sample, 50);
+	timer.unref(); // a failed run must not keep the test process alive
+	return () => {
+		clearInterval(timer);
+		sample();
+		return Math.round(peakKb / 1024);
+	};
+}
+
 /** The trigger's node type. */
 const FLUX_TRIGGER_TYPE = 'n8n-nodes-bfl.fluxTrigger';
 
-module.exports = { createInstance, nodeOutput, packPackage, restClient, OWNER, FLUX_NODE_TYPE, FLUX_TRIGGER_TYPE };
+module.exports = { createInstance, nodeOutput, packPackage, restClient, watchPeakMemory, OWNER, FLUX_NODE_TYPE, FLUX_TRIGGER_TYPE };

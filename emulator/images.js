@@ -4,18 +4,7 @@
 // sharp's typings describe its ESM default export; require() returns that same function.
 const sharp = /** @type {typeof import('sharp').default} */ (/** @type {unknown} */ (require('sharp')));
 
-/** Deterministic 32-bit PRNG (mulberry32), so a seed always gives the same picture. */
-/** @param {number} seed */
-function random(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const { random } = require('./random');
 
 /**
  * @param {{ width: number, height: number, format: 'jpeg' | 'png' | 'webp', seed: number, noise?: boolean }} spec

@@ -28,18 +28,7 @@ const MOVIE_TIMESCALE = 1000;
 /** Media (mdhd) ticks per frame; the media timescale is fps × this. */
 const TICKS_PER_FRAME = 1000;
 
-/** Deterministic 32-bit PRNG (mulberry32), so a seed always gives the same clip. */
-/** @param {number} seed */
-function random(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const { random } = require('./random');
 
 // ---------------------------------------------------------------------------------------------
 // Bit writing and NAL units

@@ -5,6 +5,7 @@
  */
 import { renderVideo } from '../emulator/video';
 import { renderImage } from '../emulator/images';
+import { random } from '../emulator/random';
 import { sniffMp4 } from '../nodes/Flux/mp4';
 
 // ---------------------------------------------------------------------------------------------
@@ -83,18 +84,6 @@ function boxOf(file: Buffer, type: string): Buffer {
 	const found = topLevel(file).find(([name]) => name === type);
 	if (!found) throw new Error(`no ${type} box`);
 	return found[1];
-}
-
-/** Deterministic PRNG for the fuzzing below. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 // ---------------------------------------------------------------------------------------------

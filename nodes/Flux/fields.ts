@@ -497,23 +497,14 @@ function completionProperties(): INodeProperties[] {
 			description: "The task's polling URL (pollingUrl), or its ID",
 			hint: 'Prefer the polling URL: a task lives on one BFL cluster, and an ID alone is looked up on the credential\'s host, which may answer "Task not found"',
 		},
-		{
+		finetuneLocator({
 			displayName: 'Finetune',
 			name: 'finetuneId',
-			type: 'resourceLocator',
+			type: 'string',
 			required: true,
-			default: { mode: 'list', value: '' },
+			default: '',
 			displayOptions: { show: { resource: ['finetune'], operation: ['get'] } },
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					typeOptions: { searchListMethod: 'searchFinetunes', searchable: true },
-				},
-				{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. my-finetune' },
-			],
-		},
+		}),
 	];
 }
 
