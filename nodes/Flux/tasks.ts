@@ -1,6 +1,7 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	sleep,
 	type ICredentialDataDecryptedObject,
 	type IBinaryData,
 	type IDataObject,
@@ -52,7 +53,32 @@ import {
  */
 
 /** Downloads at once per run: enough to keep up with BFL, few enough to keep memory flat. */
-const CONCURRENT_DOWNLOADS = 8;
+const CONCURRENT_DOWNLOADS = 16;
+
+/** How long a download waits at most for the submits in flight to be answered. */
+const DOWNLOAD_DEFER_MS = 500;
+
+/** Submits in flight, and a wait for none (downloads give way to them). */
+class InFlight {
+	private count = 0;
+
+	private waiters: Array<() => void> = [];
+
+	start(): void {
+		this.count++;
+	}
+
+	end(): void {
+		this.count = Math.max(0, this.count - 1);
+		if (this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+	}
+
+	/** Resolves when nothing is in flight, or after `maxMs`. */
+	async idle(maxMs: number): Promise<void> {
+		if (this.count === 0) return;
+		await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), sleep(maxMs)]);
+	}
+}
 
 export interface RunSettings {
 	version: number;
@@ -222,6 +248,7 @@ export async function runTasks(context: IExecuteFunctions, settings: RunSettings
 
 	const environment: JobEnvironment = {
 		durations: new DurationEstimates(),
+		submitting: new InFlight(),
 		downloads: new TaskSlots(CONCURRENT_DOWNLOADS),
 		context,
 		settings,
@@ -348,6 +375,8 @@ interface JobEnvironment {
 	durations: DurationEstimates;
 	/** Downloads in progress (a plain count: never throttled). */
 	downloads: TaskSlots;
+	/** Submits in flight: downloads wait for them. */
+	submitting: InFlight;
 	context: IExecuteFunctions;
 	settings: RunSettings;
 	control: RunControl;
@@ -408,6 +437,7 @@ async function runJob(env: JobEnvironment, job: Job): Promise<Outcome> {
 		}
 		reserved = budget.reserve(expected);
 		const base = model.finetuneHost && env.settings.version >= 2 ? finetuneBase(env, job.itemIndex) : env.baseUrl;
+		env.submitting.start();
 		const submitted = await submitTask(ctx, {
 			url: `${base}/v1/${pathOf(model)}`,
 			body,
@@ -434,7 +464,7 @@ async function runJob(env: JobEnvironment, job: Job): Promise<Outcome> {
 				});
 			}
 			throw error;
-		});
+		}).finally(() => env.submitting.end());
 		slots.accepted(ticket);
 		ctx.taskId = submitted.id;
 		const cost = budget.settle(reserved, submitted.cost ?? undefined);
@@ -591,6 +621,9 @@ async function finish(
 		return { item: itemOf(env.settings.toolMode ? toolJson(json) : json, job.itemIndex) };
 	}
 	const fileBaseName = `${json.model ?? 'flux'}-${json.taskId}`;
+	// A task that just ended freed a slot: the submit that takes it goes first (time is the next
+	// task's; the result's URL is valid for minutes).
+	await env.submitting.idle(DOWNLOAD_DEFER_MS);
 	await env.downloads.acquire(env.control.aborted);
 	let binary: IBinaryData;
 	let described: IDataObject | undefined;
