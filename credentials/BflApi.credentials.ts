@@ -94,25 +94,24 @@ export class BflApi implements ICredentialType {
 	};
 
 	// GET /v1/credits is free: testing the credential never starts a paid generation.
+	// The answer is judged by its body, not its status: n8n 1.x drops the HTTP status from the
+	// error a refused request throws (its responseCode rules never match there), while a
+	// body rule works on 1.x and 2.x alike. Only BFL's balance answer carries `credits`.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.region === "custom" ? $credentials.baseUrl : $credentials.region}}',
 			url: '/v1/credits',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 401,
-					message: 'BFL refused the API key (401). Copy a key from https://dashboard.bfl.ai (API Keys) and paste it again.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'BFL refused the API key (403): it is wrong, revoked, or not valid for this region. Get a key at https://dashboard.bfl.ai (API Keys).',
+					key: 'credits',
+					value: undefined,
+					message:
+						'BFL did not accept the API key: it is wrong or revoked, not valid for this region, or the Base URL is not BFL\'s API. Get a key at https://dashboard.bfl.ai (API Keys) and paste it again.',
 				},
 			},
 		],

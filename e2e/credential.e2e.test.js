@@ -2,7 +2,7 @@
 'use strict';
 /**
  * The credential's Test button in a real n8n (REST API of `n8n start`): it calls the free
- * GET /v1/credits with the key, and nothing else; a refused key reads as a failed test.
+ * GET /v1/credits with the key, and nothing else; a refused key or a wrong Base URL reads as a failed test.
  */
 const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -37,8 +37,8 @@ for (const major of MAJORS) {
 		});
 
 		/** Creates the credential the way the editor does, then presses Test. */
-		async function testCredential(apiKey) {
-			const data = { apiKey, region: 'custom', baseUrl: emulator.apiBase };
+		async function testCredential(apiKey, baseUrl = emulator.apiBase) {
+			const data = { apiKey, region: 'custom', baseUrl };
 			const created = await rest.post('/rest/credentials', { name: `BFL ${apiKey}`, type: 'bflApi', data });
 			assert.equal(created.status, 200, JSON.stringify(created.json));
 			const tested = await rest.post('/rest/credentials/test', { credentials: { id: created.json.data.id, name: 'BFL', type: 'bflApi', data } });
@@ -59,10 +59,16 @@ for (const major of MAJORS) {
 			emulator.reset();
 			const result = await testCredential('invalid-placeholder-key');
 			assert.equal(result.status, 'Error');
-			assert.match(result.message, /BFL refused the API key \(403\)/);
+			assert.match(result.message, /BFL did not accept the API key/);
 			assert.match(result.message, /dashboard\.bfl\.ai/);
 			assert.ok(emulator.ledger.every((entry) => entry.method === 'GET' && entry.path === '/v1/credits'));
 			assert.equal(emulator.tasks.size, 0);
+		});
+
+		test('a Base URL that is not BFL\'s API fails the test too', async () => {
+			const result = await testCredential('bfl_e2e_placeholder_key', `${emulator.apiBase}/not-the-api`);
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /Base URL is not BFL's API/);
 		});
 	});
 }
