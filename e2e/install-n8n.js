@@ -14,7 +14,7 @@
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { homedir } = require('node:os');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 
 const N8N_VERSIONS = {
 	1: '1.123.81', // runs on this machine's Node 20
@@ -157,6 +157,17 @@ function checkN8n(major, nodeBinary) {
 }
 
 /**
+ * The folder holding the headers of the Node at `execPath` (`<prefix>/include/node`), when they are
+ * there: sqlite3 is then built against them, offline, whatever the user's npm config says (without
+ * them node-gyp downloads headers, which fails where only package registries are reachable).
+ * @param {string} execPath @param {(path: string) => boolean} exists
+ */
+function ownHeaders(execPath, exists) {
+	const prefix = dirname(dirname(execPath));
+	return exists(join(prefix, 'include', 'node', 'node.h')) ? prefix : undefined;
+}
+
+/**
  * Installs n8n of one major line once; later calls check the cached install and repair it.
  * @param {1 | 2} major
  * @returns {{ major: 1 | 2, version: string, n8nBin: string, pathPrefix: string, nodeBinary: string }}
@@ -172,8 +183,11 @@ function ensureN8n(major) {
 		nodeBinary = node24Paths().node;
 		extra.nodedir = node24Paths().headers;
 		extra.pathPrefix = pathPrefix;
-	} else if (!process.version.startsWith('v20.') && !process.version.startsWith('v22.')) {
-		console.error(`n8n ${version} is tested on Node 20; this is ${process.version}.`);
+	} else {
+		if (!process.version.startsWith('v20.') && !process.version.startsWith('v22.')) {
+			console.error(`n8n ${version} is tested on Node 20; this is ${process.version}.`);
+		}
+		extra.nodedir = ownHeaders(process.execPath, existsSync);
 	}
 	const result = { major, version, n8nBin, pathPrefix, nodeBinary };
 
@@ -206,6 +220,7 @@ function ensureN8n(major) {
 }
 
 module.exports = {
+	ownHeaders,
 	ensureN8n,
 	ensureNode24,
 	cacheRoot,

@@ -3,7 +3,7 @@
  * The n8n installer's decisions, without installing anything: which settings every child npm gets
  * (whatever a parent `npm test` passes down), and what a cache must show before it is trusted.
  */
-const { npmEnv, n8nRepairPlan, N8N_INSTALL_STEPS, NODE24_INSTALL } = require('../e2e/install-n8n');
+const { npmEnv, n8nRepairPlan, N8N_INSTALL_STEPS, NODE24_INSTALL, ownHeaders } = require('../e2e/install-n8n');
 
 /** What `npm test` in this project passes to its children (.npmrc sets ignore-scripts=true). */
 const PARENT_NPM_ENV = {
@@ -38,6 +38,12 @@ describe('child npm environment', () => {
 		expect(env.npm_config_nodedir).toBe('/cache/node24/headers');
 		expect(env.PATH).toBe('/cache/node24/bin:/usr/bin');
 		expect(npmEnv(PARENT_NPM_ENV, { scripts: true }).npm_config_nodedir).toBeUndefined();
+	});
+
+	test("sqlite3 for Node 20 is built against the running Node's own headers when it has them", () => {
+		const exists = (path) => path === '/usr/include/node/node.h';
+		expect(ownHeaders('/usr/bin/node', exists)).toBe('/usr');
+		expect(ownHeaders('/opt/node/bin/node', exists)).toBeUndefined();
 	});
 
 	test("the parent's lifecycle and package variables and prefix do not leak; its cache and home stay", () => {
