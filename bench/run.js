@@ -34,6 +34,27 @@ function percentile(values, p) {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * Where the time over the bound goes: the node's start, its first and 24th submit, the last
+ * submit, the last task Ready, the last Ready noticed, the last download and the node's end.
+ * @param {{ startTime: number, executionTime: number }} nodeRun
+ * @param {Array<{ createdAt: number, readyAt: number, noticedAt?: number, downloadedAt?: number }>} tasks
+ */
+function timeline(nodeRun, tasks) {
+	const at = (time) => ((time - nodeRun.startTime) / 1000).toFixed(2);
+	const created = tasks.map((task) => task.createdAt).sort((a, b) => a - b);
+	const last = (pick) => Math.max(...tasks.map(pick).filter((time) => time !== undefined));
+	return [
+		`first submit ${at(created[0])}`,
+		`24th ${at(created[23] ?? created[created.length - 1])}`,
+		`last ${at(created[created.length - 1])}`,
+		`last Ready ${at(last((task) => task.readyAt))}`,
+		`noticed ${at(last((task) => task.noticedAt))}`,
+		`last download ${at(last((task) => task.downloadedAt))}`,
+		`end ${at(nodeRun.startTime + nodeRun.executionTime)}`,
+	].join(', ');
+}
+
 /** Manual Trigger → `count` items → FLUX version 2 (klein 4B) with these parameters. */
 function benchWorkflow(id, count, fluxParameters) {
 	const items = Array.from({ length: count }, (_, i) => ({ i }));
@@ -100,6 +121,7 @@ async function main() {
 		const rates = [...tasks.values()].filter((task) => task.noticedAt).map((task) => (polls.get(task.id) ?? 0) / ((task.noticedAt - task.createdAt) / 1000));
 		line('polls per task', `median ${median([...polls.values()])}, max ${Math.max(...polls.values())} (3 s generation)`);
 		line('polls per second per task, submit to noticed', `median ${median(rates).toFixed(2)}, max ${Math.max(...rates).toFixed(2)} (target ≤ 3)`);
+		line('timeline (s from the node\'s start)', timeline(concurrent.run.data.resultData.runData.FLUX[0], [...tasks.values()]));
 
 		// 1b. Baseline: one item at a time
 		emulator.reset();

@@ -1,5 +1,15 @@
 /** The small rules of the transport, one behaviour each. */
-import { backoffDelay, DurationEstimates, NEAR_READY, nextPollDelay, pollDelay, POLL_SCHEDULES, retryAfterMs } from '../nodes/Flux/control';
+import {
+	backoffDelay,
+	DurationEstimates,
+	firstPollDelay,
+	NEAR_READY,
+	nearReadyFrom,
+	nextPollDelay,
+	pollDelay,
+	POLL_SCHEDULES,
+	retryAfterMs,
+} from '../nodes/Flux/control';
 import { detailText } from '../nodes/Flux/errors';
 import { mayCarryKey } from '../nodes/Flux/transport';
 
@@ -55,25 +65,45 @@ test("BFL's detail is read as FastAPI entries, a string or a message", () => {
 	expect(detailText(undefined)).toBeUndefined();
 });
 
-test('with a similar task of the run done in 3 s, a new one is polled little before 2.55 s, then closely, then as usual', () => {
+test('with a similar task of the run done in 3 s, a new one is polled on a grid anchored at 3 s, then as usual', () => {
 	const schedule = POLL_SCHEDULES.image;
 	const ages: number[] = [];
 	let near = 0;
 	for (let waited = 0; waited < 6000; ) {
-		waited += nextPollDelay(waited, schedule, 3000, near);
-		if (waited >= 3000 * NEAR_READY.fromShare) near++;
-		ages.push(waited);
+		const wait = nextPollDelay(waited, schedule, 3000, near);
+		if (waited + wait >= nearReadyFrom(3000, schedule)) near++;
+		ages.push((waited += wait));
 	}
-	// Nothing in the first 2 s but the schedule's longest wait; close polls from 85 % of 3 s.
+	// Nothing in the first 2 s but the schedule's longest wait; then close polls, one of them at 3 s.
 	expect(ages.filter((age) => age < 2000)).toEqual([]);
-	const close = ages.filter((age) => age >= 2550 && age <= 2550 + NEAR_READY.maxPolls * schedule.nearReadyMs);
-	expect(close.length).toBeGreaterThanOrEqual(NEAR_READY.maxPolls);
+	const step = schedule.nearReadyMs;
+	const grid = Array.from({ length: NEAR_READY.maxPolls }, (_, i) => 3000 + (i - NEAR_READY.stepsBefore) * step);
+	expect(ages.filter((age) => age >= grid[0] && age <= grid[grid.length - 1])).toEqual(grid);
+	// After the grid, the usual schedule.
+	const after = ages.filter((age) => age > grid[grid.length - 1]);
+	expect(after[1] - after[0]).toBeCloseTo(pollDelay(after[0], schedule));
 	// A task polled from 0 to 3.1 s costs fewer polls than without an estimate, at under 3 per second.
 	const upTo = (list: number[]) => list.filter((age) => age <= 3100).length;
 	const usual: number[] = [];
 	for (let waited = 0; waited < 3100; ) usual.push((waited += pollDelay(waited, schedule)));
 	expect(upTo(ages)).toBeLessThanOrEqual(upTo(usual));
 	expect(upTo(ages) / 3.1).toBeLessThan(3);
+});
+
+test('a task woken when a similar one is Ready is polled at the age that one had, or at once if older', () => {
+	const schedule = POLL_SCHEDULES.image;
+	// Submitted 40 ms after the task that was Ready at 3 s: its poll falls exactly on its 3 s.
+	expect(nextPollDelay(2960, schedule, 3000, 0)).toBe(40);
+	expect(nextPollDelay(3010, schedule, 3000, 0)).toBe(0);
+	// Submitted long after: it sleeps until its own close polls begin.
+	expect(nextPollDelay(1000, schedule, 3000, 0)).toBe(nearReadyFrom(3000, schedule) - 1000);
+});
+
+test('first polls are spread over half to one and a half of the first interval, the same on average', () => {
+	const schedule = POLL_SCHEDULES.image;
+	expect(firstPollDelay(schedule, () => 0)).toBe(schedule.firstMs / 2);
+	expect(firstPollDelay(schedule, () => 0.999)).toBeCloseTo(schedule.firstMs * 1.499);
+	expect(firstPollDelay(schedule, () => 0.5)).toBe(schedule.firstMs);
 });
 
 test('the expected duration is the shortest seen for the same key', () => {

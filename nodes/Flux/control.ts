@@ -15,8 +15,12 @@ export interface PollSchedule {
 	nearReadyMs: number;
 }
 
-/** Polls at `nearReadyMs` per task, from 85 % of the expected duration on. */
-export const NEAR_READY = { fromShare: 0.85, maxPolls: 6 };
+/**
+ * Near the age at which a similar task of this run was Ready, a task is polled on a grid anchored
+ * at that age: `stepsBefore` polls `nearReadyMs` apart before it, one at it, then the rest after it.
+ * A task as quick as the earlier one is then noticed right at that age, not up to a step later.
+ */
+export const NEAR_READY = { stepsBefore: 2, maxPolls: 6 };
 
 /**
  * Images: polls start fast and back off to 2 s (300 ms, then +40 ms per second waited): a task of a
@@ -126,19 +130,36 @@ export class DurationEstimates {
 	}
 }
 
+/** The age from which a task with this expected duration is polled closely. */
+export function nearReadyFrom(expectedMs: number, schedule: PollSchedule): number {
+	return Math.max(0, expectedMs - NEAR_READY.stepsBefore * schedule.nearReadyMs);
+}
+
 /**
  * The wait before the next poll of a task submitted `waitedMs` ago. With an expected duration:
- * nothing much before 85 % of it (at most the schedule's longest interval), then a few close polls,
- * then the schedule again.
+ * nothing much before the close polls (at most the schedule's longest interval), then the next
+ * point of the grid anchored at the expected age, then the schedule again.
  */
 export function nextPollDelay(waitedMs: number, schedule: PollSchedule, expectedMs: number | undefined, nearReadyPolls: number): number {
 	const cadence = pollDelay(waitedMs, schedule);
 	if (expectedMs === undefined || nearReadyPolls >= NEAR_READY.maxPolls) return cadence;
-	const from = expectedMs * NEAR_READY.fromShare;
-	if (waitedMs < from) return Math.min(Math.max(from - waitedMs, schedule.nearReadyMs), schedule.maxMs);
+	const from = nearReadyFrom(expectedMs, schedule);
+	if (waitedMs < from) return Math.min(from - waitedMs, schedule.maxMs);
 	// Already as old as the task that was Ready: it probably is too, so look now.
-	if (nearReadyPolls === 0 && waitedMs >= expectedMs * 0.95) return 0;
-	return Math.min(cadence, schedule.nearReadyMs);
+	if (nearReadyPolls === 0 && waitedMs >= expectedMs) return 0;
+	const step = schedule.nearReadyMs;
+	const nextPoint = from + Math.ceil((waitedMs - from) / step) * step;
+	return Math.min(cadence, nextPoint - waitedMs || step);
+}
+
+/**
+ * The wait before a task's first poll when no similar task of the run is done yet: the schedule's
+ * first interval, spread at random between half and one and a half of it. Tasks submitted together
+ * are then polled at different moments, so the first of them to be Ready is noticed soon, and its
+ * duration replans the others' polls around their own expected moment (and BFL sees no bursts).
+ */
+export function firstPollDelay(schedule: PollSchedule, random: () => number = Math.random): number {
+	return schedule.firstMs * (0.5 + random());
 }
 
 /** The wait before the next poll of a task submitted `waitedMs` ago. */

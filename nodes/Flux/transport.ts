@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
 	backoffDelay,
 	cancelled,
+	firstPollDelay,
+	nearReadyFrom,
 	nextPollDelay,
 	pause,
 	remaining,
@@ -227,8 +229,10 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 		const age = Date.now() - submittedAt;
 		const expectedMs = input.earlier ? undefined : input.expected?.ms();
 		const cadence = nextPollDelay(age, input.schedule, expectedMs, nearReadyPolls);
-		if (expectedMs !== undefined && age >= expectedMs * 0.85) nearReadyPolls++;
-		const wait = failures > 0 ? Math.max(cadence, retryWait) : poll === 0 && input.earlier ? 0 : cadence;
+		const firstWait = input.earlier ? 0 : expectedMs === undefined ? firstPollDelay(input.schedule) : cadence;
+		const wait = failures > 0 ? Math.max(cadence, retryWait) : poll === 0 ? firstWait : cadence;
+		// A close poll is one made from the grid's start on (counted when planned).
+		if (expectedMs !== undefined && age + wait >= nearReadyFrom(expectedMs, input.schedule)) nearReadyPolls++;
 		if (wait >= remaining(deadline)) {
 			throw Object.assign(
 				taskError(
