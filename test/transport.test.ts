@@ -65,19 +65,22 @@ test("BFL's detail is read as FastAPI entries, a string or a message", () => {
 	expect(detailText(undefined)).toBeUndefined();
 });
 
-test('with a similar task of the run done in 3 s, a new one is polled on a grid anchored at 3 s, then as usual', () => {
+test('with a similar task of the run Ready at 3 s, a new one is polled on a grid anchored at 3 s, then as usual', () => {
 	const schedule = POLL_SCHEDULES.image;
+	const readyAge = { readyByMs: 3000, pendingMs: 2900 };
 	const ages: number[] = [];
 	let near = 0;
 	for (let waited = 0; waited < 6000; ) {
-		const wait = nextPollDelay(waited, schedule, 3000, near);
+		const wait = nextPollDelay(waited, schedule, readyAge, near);
 		if (waited + wait >= nearReadyFrom(3000, schedule)) near++;
 		ages.push((waited += wait));
 	}
-	// Nothing in the first 2 s but the schedule's longest wait; then close polls, one of them at 3 s.
+	// Nothing in the first 2 s but the schedule's longest wait; then close polls, one of them at 3 s,
+	// and those after it half as far apart.
 	expect(ages.filter((age) => age < 2000)).toEqual([]);
 	const step = schedule.nearReadyMs;
-	const grid = Array.from({ length: NEAR_READY.maxPolls }, (_, i) => 3000 + (i - NEAR_READY.stepsBefore) * step);
+	const grid = [3000 - 2 * step, 3000 - step, 3000, 3000 + step / 2, 3000 + step, 3000 + 1.5 * step];
+	expect(grid).toHaveLength(NEAR_READY.maxPolls);
 	expect(ages.filter((age) => age >= grid[0] && age <= grid[grid.length - 1])).toEqual(grid);
 	// After the grid, the usual schedule.
 	const after = ages.filter((age) => age > grid[grid.length - 1]);
@@ -90,13 +93,16 @@ test('with a similar task of the run done in 3 s, a new one is polled on a grid 
 	expect(upTo(ages) / 3.1).toBeLessThan(3);
 });
 
-test('a task woken when a similar one is Ready is polled at the age that one had, or at once if older', () => {
+test('a task woken when a similar one is Ready looks at once if it may be Ready too, else at that age', () => {
 	const schedule = POLL_SCHEDULES.image;
-	// Submitted 40 ms after the task that was Ready at 3 s: its poll falls exactly on its 3 s.
-	expect(nextPollDelay(2960, schedule, 3000, 0)).toBe(40);
-	expect(nextPollDelay(3010, schedule, 3000, 0)).toBe(0);
+	// The similar task was pending at 2.85 s and seen Ready at 3 s.
+	const readyAge = { readyByMs: 3000, pendingMs: 2850 };
+	expect(nextPollDelay(2900, schedule, readyAge, 0)).toBe(0);
+	expect(nextPollDelay(3010, schedule, readyAge, 0)).toBe(0);
+	// Younger than that pending poll: at the grid's next point, 3 s at the latest.
+	expect(nextPollDelay(2800, schedule, readyAge, 0)).toBe(50);
 	// Submitted long after: it sleeps until its own close polls begin.
-	expect(nextPollDelay(1000, schedule, 3000, 0)).toBe(nearReadyFrom(3000, schedule) - 1000);
+	expect(nextPollDelay(1000, schedule, readyAge, 0)).toBe(nearReadyFrom(3000, schedule) - 1000);
 });
 
 test('first polls are spread over half to one and a half of the first interval, the same on average', () => {
@@ -106,13 +112,15 @@ test('first polls are spread over half to one and a half of the first interval, 
 	expect(firstPollDelay(schedule, () => 0.5)).toBe(schedule.firstMs);
 });
 
-test('the expected duration is the shortest seen for the same key', () => {
+test('the Ready age is the quickest seen for the same key, and a quicker one wakes the waiting polls', async () => {
 	const estimates = new DurationEstimates();
 	expect(estimates.expected('flux-2-pro|1024')).toBeUndefined();
-	estimates.observe('flux-2-pro|1024', 3200);
-	estimates.observe('flux-2-pro|1024', 3050);
-	estimates.observe('flux-2-pro|1024', 3400);
-	estimates.observe('flux-2-max|1024', 9000);
-	expect(estimates.expected('flux-2-pro|1024')).toBe(3050);
-	expect(estimates.expected('flux-2-max|1024')).toBe(9000);
+	const woken = estimates.changed('flux-2-pro|1024');
+	estimates.observe('flux-2-pro|1024', { readyByMs: 3200, pendingMs: 2900 });
+	await woken;
+	estimates.observe('flux-2-pro|1024', { readyByMs: 3050, pendingMs: 2950 });
+	estimates.observe('flux-2-pro|1024', { readyByMs: 3400, pendingMs: 3300 });
+	estimates.observe('flux-2-max|1024', { readyByMs: 9000, pendingMs: 8000 });
+	expect(estimates.expected('flux-2-pro|1024')).toEqual({ readyByMs: 3050, pendingMs: 2950 });
+	expect(estimates.expected('flux-2-max|1024')).toEqual({ readyByMs: 9000, pendingMs: 8000 });
 });

@@ -17,8 +17,9 @@ export interface PollSchedule {
 
 /**
  * Near the age at which a similar task of this run was Ready, a task is polled on a grid anchored
- * at that age: `stepsBefore` polls `nearReadyMs` apart before it, one at it, then the rest after it.
- * A task as quick as the earlier one is then noticed right at that age, not up to a step later.
+ * at that age: `stepsBefore` polls `nearReadyMs` apart before it, one at it, then polls half as far
+ * apart after it, `maxPolls` close polls in all. A task as quick as the earlier one is noticed right
+ * at that age, and one a little slower soon after.
  */
 export const NEAR_READY = { stepsBefore: 2, maxPolls: 6 };
 
@@ -99,24 +100,32 @@ export function expires(deadline: Deadline, error: () => Error): Promise<never> 
 }
 
 /**
- * How long similar tasks of this run took (same model and size): the shortest seen. Tasks of one
- * batch finish close together, so once one is Ready the others are polled closely around that
- * age, and later ones are not polled early at all.
+ * When a similar task of this run (same model and size) was Ready, as ages since its submit: it was
+ * seen Ready by a poll sent at `readyByMs`, and still pending by the poll before, sent at `pendingMs`.
+ */
+export interface ReadyAge {
+	readyByMs: number;
+	pendingMs: number;
+}
+
+/**
+ * The quickest similar task of this run. Tasks of one batch finish close together, so once one is
+ * Ready the others are polled closely around that age, and later ones are not polled early at all.
  */
 export class DurationEstimates {
-	private readonly shortest = new Map<string, number>();
+	private readonly quickest = new Map<string, ReadyAge>();
 
 	private readonly listeners = new Map<string, Array<() => void>>();
 
-	expected(key: string): number | undefined {
-		return this.shortest.get(key);
+	expected(key: string): ReadyAge | undefined {
+		return this.quickest.get(key);
 	}
 
-	/** Records a duration; tasks waiting for their next poll with the same key plan it again. */
-	observe(key: string, ms: number): void {
-		const previous = this.shortest.get(key);
-		if (previous !== undefined && previous <= ms) return;
-		this.shortest.set(key, ms);
+	/** Records a task seen Ready; tasks waiting for their next poll with the same key plan it again. */
+	observe(key: string, age: ReadyAge): void {
+		const previous = this.quickest.get(key);
+		if (previous !== undefined && previous.readyByMs <= age.readyByMs) return;
+		this.quickest.set(key, { readyByMs: age.readyByMs, pendingMs: Math.min(age.pendingMs, age.readyByMs) });
 		for (const wake of this.listeners.get(key)?.splice(0) ?? []) wake();
 	}
 
@@ -136,19 +145,21 @@ export function nearReadyFrom(expectedMs: number, schedule: PollSchedule): numbe
 }
 
 /**
- * The wait before the next poll of a task submitted `waitedMs` ago. With an expected duration:
- * nothing much before the close polls (at most the schedule's longest interval), then the next
- * point of the grid anchored at the expected age, then the schedule again.
+ * The wait before the next poll of a task submitted `waitedMs` ago. With a similar task's Ready
+ * age: nothing much before the close polls (at most the schedule's longest interval), then the next
+ * point of the grid anchored at that age, then the schedule again. A task that learns of the Ready
+ * age while already older than the similar task's last pending poll looks at once.
  */
-export function nextPollDelay(waitedMs: number, schedule: PollSchedule, expectedMs: number | undefined, nearReadyPolls: number): number {
+export function nextPollDelay(waitedMs: number, schedule: PollSchedule, expected: ReadyAge | undefined, nearReadyPolls: number): number {
 	const cadence = pollDelay(waitedMs, schedule);
-	if (expectedMs === undefined || nearReadyPolls >= NEAR_READY.maxPolls) return cadence;
-	const from = nearReadyFrom(expectedMs, schedule);
+	if (expected === undefined || nearReadyPolls >= NEAR_READY.maxPolls) return cadence;
+	const readyBy = expected.readyByMs;
+	const from = nearReadyFrom(readyBy, schedule);
 	if (waitedMs < from) return Math.min(from - waitedMs, schedule.maxMs);
-	// Already as old as the task that was Ready: it probably is too, so look now.
-	if (nearReadyPolls === 0 && waitedMs >= expectedMs) return 0;
-	const step = schedule.nearReadyMs;
-	const nextPoint = from + Math.ceil((waitedMs - from) / step) * step;
+	if (nearReadyPolls === 0 && waitedMs >= expected.pendingMs) return 0;
+	const step = waitedMs < readyBy ? schedule.nearReadyMs : schedule.nearReadyMs / 2;
+	const anchor = waitedMs < readyBy ? from : readyBy;
+	const nextPoint = anchor + Math.ceil((waitedMs - anchor) / step) * step;
 	return Math.min(cadence, nextPoint - waitedMs || step);
 }
 

@@ -287,8 +287,8 @@ async function waitAndDownload(env: JobEnvironment, job: Job, input: WaitInput):
 			earlier: input.earlier,
 			noun: model.resource,
 			expected: {
-				ms: () => env.durations.expected(durationKey(request)),
-				observe: (ms) => env.durations.observe(durationKey(request), ms),
+				age: () => env.durations.expected(durationKey(request)),
+				observe: (age) => env.durations.observe(durationKey(request), age),
 				changed: () => env.durations.changed(durationKey(request)),
 			},
 			safetyTolerance: typeof body.safety_tolerance === 'number' ? body.safety_tolerance : Number(safetyField?.default),

@@ -12,6 +12,7 @@ import {
 	retryAfterMs,
 	type Deadline,
 	type PollSchedule,
+	type ReadyAge,
 	type RunControl,
 } from './control';
 import {
@@ -200,7 +201,7 @@ export interface PollInput {
 	/** What the task makes, for messages: `image`, `video`, or `result` when unknown. */
 	noun?: string;
 	/** How long similar tasks of this run took, and where to record this one's. */
-	expected?: { ms: () => number | undefined; observe: (ms: number) => void; changed: () => Promise<void> };
+	expected?: { age: () => ReadyAge | undefined; observe: (age: ReadyAge) => void; changed: () => Promise<void> };
 }
 
 /** Moderation, as the Moderated output and the error describe it. */
@@ -222,17 +223,20 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 	let lastStatus = 'submitted';
 	let failures = 0;
 	let nearReadyPolls = 0;
+	// Ages (since submit) at which the last poll answered pending, and at which this one was sent.
+	let pendingAge = 0;
+	let sentAge = 0;
 	let estimateChanged: Promise<boolean> | undefined;
 	for (let poll = 0; ; poll++) {
 		// After failed polls, back off a little more, but never past twice the normal cadence.
 		const retryWait = Math.min(2 * input.schedule.maxMs, backoffDelay(failures));
 		const age = Date.now() - submittedAt;
-		const expectedMs = input.earlier ? undefined : input.expected?.ms();
-		const cadence = nextPollDelay(age, input.schedule, expectedMs, nearReadyPolls);
-		const firstWait = input.earlier ? 0 : expectedMs === undefined ? firstPollDelay(input.schedule) : cadence;
+		const expected = input.earlier ? undefined : input.expected?.age();
+		const cadence = nextPollDelay(age, input.schedule, expected, nearReadyPolls);
+		const firstWait = input.earlier ? 0 : expected === undefined ? firstPollDelay(input.schedule) : cadence;
 		const wait = failures > 0 ? Math.max(cadence, retryWait) : poll === 0 ? firstWait : cadence;
 		// A close poll is one made from the grid's start on (counted when planned).
-		if (expectedMs !== undefined && age + wait >= nearReadyFrom(expectedMs, input.schedule)) nearReadyPolls++;
+		if (expected !== undefined && age + wait >= nearReadyFrom(expected.readyByMs, input.schedule)) nearReadyPolls++;
 		if (wait >= remaining(deadline)) {
 			throw Object.assign(
 				taskError(
@@ -244,7 +248,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 			);
 		}
 		// Until a similar task of the run is Ready, that moment wakes this wait to plan it again.
-		if (expectedMs === undefined && input.expected && !input.earlier) {
+		if (expected === undefined && input.expected && !input.earlier) {
 			estimateChanged ??= input.expected.changed().then(() => true);
 			if (await Promise.race([pause(control, wait).then(() => false), estimateChanged])) {
 				estimateChanged = undefined;
@@ -263,6 +267,7 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 			abortSignal: control.signal,
 		};
 		let raw: unknown;
+		sentAge = Date.now() - submittedAt;
 		try {
 			raw = withKey
 				? await ctx.context.helpers.httpRequestWithAuthentication.call(ctx.context, CREDENTIAL_TYPE, request)
@@ -289,10 +294,13 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 		failures = 0;
 		const answer = parsed.data;
 		lastStatus = typeof answer.progress === 'number' ? `${status}, ${Math.round(answer.progress * 100)} %` : status;
-		if (IN_PROGRESS.has(status)) continue;
+		if (IN_PROGRESS.has(status)) {
+			pendingAge = sentAge;
+			continue;
+		}
 		if (status === 'Ready') {
 			if (!answer.result?.sample) throw taskError(ctx, `BFL reported the task Ready but sent no ${input.noun ?? 'result'} URL`);
-			if (!input.earlier) input.expected?.observe(Date.now() - submittedAt);
+			if (!input.earlier) input.expected?.observe({ readyByMs: sentAge, pendingMs: pendingAge });
 			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: poll + 1 };
 		}
 		if (status === 'Task not found' && !input.earlier && Date.now() - submittedAt < TASK_NOT_FOUND_GRACE_MS) continue;
