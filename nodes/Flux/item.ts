@@ -274,6 +274,7 @@ async function waitAndDownload(env: JobEnvironment, job: Job, input: WaitInput):
 	const { model, body } = request;
 	const { ctx, json, deadline } = input;
 	const safetyField = model.fields.find((field) => field.api === 'safety_tolerance');
+	const similar = durationKey(request);
 	let result: ReadyResult | undefined;
 	let failure: unknown;
 	try {
@@ -287,9 +288,9 @@ async function waitAndDownload(env: JobEnvironment, job: Job, input: WaitInput):
 			earlier: input.earlier,
 			noun: model.resource,
 			expected: {
-				age: () => env.durations.expected(durationKey(request)),
-				observe: (age) => env.durations.observe(durationKey(request), age),
-				changed: () => env.durations.changed(durationKey(request)),
+				age: () => env.durations.expected(similar),
+				observe: (age) => env.durations.observe(similar, age),
+				changed: () => env.durations.changed(similar),
 			},
 			safetyTolerance: typeof body.safety_tolerance === 'number' ? body.safety_tolerance : Number(safetyField?.default),
 			maxSafetyTolerance: safetyField && 'max' in safetyField ? safetyField.max : undefined,

@@ -12,6 +12,7 @@ import {
 
 import { binaryHead } from '../Flux/media';
 import { describeDownload, sampleExpiry } from '../Flux/results';
+import { CREDENTIAL_TYPE } from '../Flux/transport';
 import { sameSecret } from '../Flux/webhookSecret';
 
 /**
@@ -21,7 +22,6 @@ import { sameSecret } from '../Flux/webhookSecret';
  * starts nothing. The result is downloaded at once, since its URL expires.
  */
 
-const CREDENTIAL_TYPE = 'bflApi';
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /**
