@@ -16,8 +16,8 @@ const { renderImage, probeImage } = require('./images');
 const { renderVideo } = require('./video');
 
 const { MODELS, pathOf, fieldsFor, BUCKET_LIMITS, limitsOf, MEGAPIXEL } = require('../dist/nodes/Flux/models/index.js');
-const { validateRequest, unknownFields } = require('../dist/nodes/Flux/validation.js');
-const { sniffMp4 } = require('../dist/nodes/Flux/mp4.js');
+const { validateRequest, unknownFields } = require('../dist/nodes/Flux/models/validation.js');
+const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4.js');
 
 /** @typedef {import('../dist/nodes/Flux/models/index.js').ModelSpec} ModelSpec */
 /** @typedef {import('../dist/nodes/Flux/models/index.js').FieldSpec} FieldSpec */

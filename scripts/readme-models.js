@@ -17,8 +17,8 @@ const {
 	parameterOf,
 	pathOf,
 } = require('../dist/nodes/Flux/models/index.js');
-const { rangeText } = require('../dist/nodes/Flux/validation.js');
-const { OTHER_OPERATIONS } = require('../dist/nodes/Flux/fields.js');
+const { rangeText } = require('../dist/nodes/Flux/models/validation.js');
+const { OTHER_OPERATIONS } = require('../dist/nodes/Flux/description/fields.js');
 
 const README = join(__dirname, '..', 'README.md');
 

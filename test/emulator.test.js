@@ -9,7 +9,7 @@ const { request } = require('undici');
 const { startEmulator } = require('../emulator/server');
 const { probeImage, renderImage } = require('../emulator/images');
 const { renderVideo } = require('../emulator/video');
-const { sniffMp4 } = require('../dist/nodes/Flux/mp4.js');
+const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4.js');
 const { MODELS_BY_ID } = require('../dist/nodes/Flux/models/index.js');
 
 /** @type {Awaited<ReturnType<typeof startEmulator>>} */

@@ -19,7 +19,7 @@
  */
 const { startEmulator } = require('../emulator/server');
 const { probeImage, renderImage } = require('../emulator/images');
-const { sniffMp4 } = require('../dist/nodes/Flux/mp4.js');
+const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4.js');
 
 const DELIVERY_HOST = 'delivery.bfl-emulator.test';
 const KEY = 'bfl_fidelity_fake_key_0000';

@@ -6,7 +6,7 @@
 import { renderVideo } from '../emulator/video';
 import { renderImage } from '../emulator/images';
 import { random } from '../emulator/random';
-import { sniffMp4 } from '../nodes/Flux/mp4';
+import { sniffMp4 } from '../nodes/Flux/media/mp4';
 
 // ---------------------------------------------------------------------------------------------
 // Box helpers (test-side, independent of the code under test)

@@ -9,9 +9,9 @@ import {
 	pollDelay,
 	POLL_SCHEDULES,
 	retryAfterMs,
-} from '../nodes/Flux/control';
-import { detailText } from '../nodes/Flux/errors';
-import { mayCarryKey } from '../nodes/Flux/transport';
+} from '../nodes/Flux/transport/clock';
+import { detailText } from '../nodes/Flux/transport/errors';
+import { mayCarryKey } from '../nodes/Flux/transport/api';
 
 test('Retry-After is read as seconds or as an HTTP date', () => {
 	const now = Date.parse('2026-11-26T10:00:00Z');

@@ -6,7 +6,7 @@
 import type { IBinaryData, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { FluxTrigger, readCallback } from '../nodes/FluxTrigger/FluxTrigger.node';
-import { sameSecret } from '../nodes/Flux/webhookSecret';
+import { sameSecret } from '../nodes/Flux/transport/webhookSecret';
 import { makeImage } from './fixtures';
 
 const SECRET = 'a-long-enough-webhook-secret';

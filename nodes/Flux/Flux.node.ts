@@ -9,13 +9,13 @@ import {
 	type IVersionedNodeType,
 } from 'n8n-workflow';
 
-import { accountItem, searchFinetunes } from './account';
-import { customApiCallItem } from './custom';
-import { subtitle, V2_OUTPUTS } from './description';
-import { asNodeError } from './errors';
-import { CUSTOM_API_CALL_VALUE, v1Properties, v2Properties } from './fields';
-import { errorJson, runTasks } from './tasks';
-import { isToolCall } from './tool';
+import { accountItem, searchFinetunes } from './actions/account';
+import { customApiCallItem } from './actions/customApiCall';
+import { subtitle, V2_OUTPUTS } from './description/subtitle';
+import { asNodeError } from './transport/errors';
+import { CUSTOM_API_CALL_VALUE, v1Properties, v2Properties } from './description/fields';
+import { errorJson, runTasks } from './engine/run';
+import { isToolCall } from './agent';
 
 /** Version 1: Operation (Generate, Edit, Fill, Expand) → Model, as workflows saved before 2026 know it. */
 export class FluxV1 implements INodeType {

@@ -10,10 +10,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { binaryHead } from '../Flux/media';
-import { describeDownload, sampleExpiry } from '../Flux/results';
-import { CREDENTIAL_TYPE } from '../Flux/transport';
-import { sameSecret } from '../Flux/webhookSecret';
+import { binaryHead } from '../Flux/media/inputs';
+import { describeDownload, sampleExpiry } from '../Flux/engine/output';
+import { CREDENTIAL_TYPE } from '../Flux/transport/api';
+import { sameSecret } from '../Flux/transport/webhookSecret';
 
 /**
  * FLUX Trigger: starts a workflow when BFL calls back about a finished task (the FLUX node's

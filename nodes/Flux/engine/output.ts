@@ -1,8 +1,8 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
-import { sniffMedia } from './media';
-import type { ModelSpec } from './models';
-import { SAMPLE_LIFETIME_MS, type ReadyResult, type SubmitAnswer } from './transport';
+import { sniffMedia } from '../media/inputs';
+import type { ModelSpec } from '../models';
+import { SAMPLE_LIFETIME_MS, type ReadyResult, type SubmitAnswer } from '../transport/api';
 
 /** The JSON an item carries: after the submit, when Ready, after the download; and its compact tool form. */
 

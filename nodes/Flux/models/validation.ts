@@ -6,7 +6,7 @@ import {
 	type ModelSpec,
 	type Operation,
 	type Problem,
-} from './models';
+} from './index';
 
 /**
  * Checks a request body (API field names) against the model table. The node runs it before any

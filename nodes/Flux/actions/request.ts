@@ -1,8 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_SECONDS, POLL_SCHEDULES, type PollSchedule } from './control';
-import { fieldLabel, hasModelSelector, nodeOptionDefault } from './fields';
-import { parseMediaList } from './media';
+import { DEFAULT_TIMEOUT_SECONDS, POLL_SCHEDULES, type PollSchedule } from '../transport/clock';
+import { fieldLabel, hasModelSelector, nodeOptionDefault } from '../description/fields';
+import { parseMediaList } from '../media/inputs';
 import {
 	fieldsFor,
 	modelLabel,
@@ -15,8 +15,8 @@ import {
 	type ModelSpec,
 	type Operation,
 	type Resource,
-} from './models';
-import { validateRequest } from './validation';
+} from '../models';
+import { validateRequest } from '../models/validation';
 
 /** Everything one item needs to start a task, read from its parameters (expressions evaluated for that item). */
 export interface TaskRequest {

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { OTHER_OPERATIONS } from './fields';
-import { modelsFor, MODELS, OPERATIONS, V1_OPERATIONS } from './models';
+import { modelsFor, MODELS, OPERATIONS, V1_OPERATIONS } from '../models';
 
 /** Parts of the node's description computed from the model table, for both versions. */
 

@@ -1,8 +1,8 @@
 import { NodeOperationError, jsonParse, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { describeHttpError, toApiError } from './errors';
-import { apiBaseUrl } from './hosts';
-import { CREDENTIAL_TYPE } from './transport';
+import { describeHttpError, toApiError } from '../transport/errors';
+import { apiBaseUrl } from '../transport/hosts';
+import { CREDENTIAL_TYPE } from '../transport/api';
 
 /** Custom API Call: one request to any BFL endpoint, with the credential's key and region. */
 export async function customApiCallItem(context: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {

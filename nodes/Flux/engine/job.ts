@@ -18,16 +18,16 @@ import {
 	type Deadline,
 	type DurationEstimates,
 	type RunControl,
-} from './control';
-import { downloadResult, extensionOf } from './download';
-import { asNodeError, taskError, type ApiErrorContext } from './errors';
-import { finetuneBaseUrl, type FinetuneRegion } from './hosts';
+} from '../transport/clock';
+import { downloadResult, extensionOf } from '../transport/download';
+import { asNodeError, taskError, type ApiErrorContext } from '../transport/errors';
+import { finetuneBaseUrl, type FinetuneRegion } from '../transport/hosts';
 import type { LedgerEntry, TaskLedger } from './ledger';
 import type { TaskSlots } from './limiter';
-import { binaryHead, outputMegapixels, resolveMedia, type MediaFacts } from './media';
-import { MAX_VIDEO_SECONDS, pathOf, type ConcurrencyBucket } from './models';
-import type { TaskRequest } from './request';
-import { describeDownload, readyJson, submittedJson, toolJson } from './results';
+import { binaryHead, outputMegapixels, resolveMedia, type MediaFacts } from '../media/inputs';
+import { MAX_VIDEO_SECONDS, pathOf, type ConcurrencyBucket } from '../models';
+import type { TaskRequest } from '../actions/request';
+import { describeDownload, readyJson, submittedJson, toolJson } from './output';
 import {
 	outcomeUnknown,
 	submitTask,
@@ -35,7 +35,7 @@ import {
 	type ModerationOutcome,
 	type ReadyResult,
 	type TaskFailure,
-} from './transport';
+} from '../transport/api';
 
 /**
  * One item, top to bottom: a slot, its media, the spend cap, submit, poll until the task ends

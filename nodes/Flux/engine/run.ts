@@ -7,19 +7,19 @@ import {
 } from 'n8n-workflow';
 
 import { CreditBudget } from './budget';
-import { createRunControl, DEFAULT_TIMEOUT_SECONDS, DurationEstimates } from './control';
-import { asNodeError, describeHttpError, toApiError } from './errors';
-import { apiBaseUrl } from './hosts';
-import { CONCURRENT_DOWNLOADS, InFlight, itemOf, NotStarted, runJob, type Job, type JobEnvironment, type RunSettings } from './item';
+import { createRunControl, DEFAULT_TIMEOUT_SECONDS, DurationEstimates } from '../transport/clock';
+import { asNodeError, describeHttpError, toApiError } from '../transport/errors';
+import { apiBaseUrl } from '../transport/hosts';
+import { CONCURRENT_DOWNLOADS, InFlight, itemOf, NotStarted, runJob, type Job, type JobEnvironment, type RunSettings } from './job';
 
 export type { RunSettings };
 import { hash, stableJson, TaskLedger } from './ledger';
 import { TaskSlots } from './limiter';
-import { BUCKET_LIMITS, type ConcurrencyBucket } from './models';
-import { cachedParameters, readTaskRequest, type TaskRequest } from './request';
-import { agentAdvice } from './tool';
-import { CREDENTIAL_TYPE, type ModerationOutcome, type TaskFailure } from './transport';
-import { MIN_SECRET_LENGTH } from './webhookSecret';
+import { BUCKET_LIMITS, type ConcurrencyBucket } from '../models';
+import { cachedParameters, readTaskRequest, type TaskRequest } from '../actions/request';
+import { agentAdvice } from '../agent';
+import { CREDENTIAL_TYPE, type ModerationOutcome, type TaskFailure } from '../transport/api';
+import { MIN_SECRET_LENGTH } from '../transport/webhookSecret';
 
 /**
  * The items of one run of the node, from parameters to binary data. Every item is read and

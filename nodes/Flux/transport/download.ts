@@ -1,6 +1,6 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { backoffDelay, cancelled, pause, remaining, type Deadline, type RunControl } from './control';
+import { backoffDelay, cancelled, pause, remaining, type Deadline, type RunControl } from './clock';
 import { describeHttpError, isTransient, taskError, toApiError, type ApiErrorContext } from './errors';
 
 /**

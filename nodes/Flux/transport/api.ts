@@ -14,7 +14,7 @@ import {
 	type PollSchedule,
 	type ReadyAge,
 	type RunControl,
-} from './control';
+} from './clock';
 import {
 	describeHttpError,
 	isTransient,

@@ -15,9 +15,9 @@ import {
 	type Operation,
 	type OperationSpec,
 	type Resource,
-} from './models';
-import { agentDefault, agentDescription } from './tool';
-import { rangeText } from './validation';
+} from '../models';
+import { agentDefault, agentDescription } from '../agent';
+import { rangeText } from '../models/validation';
 
 /**
  * n8n fields derived from the model table, for both node versions. A field that differs between

@@ -6,9 +6,9 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { describeHttpError, toApiError } from './errors';
-import { apiBaseUrl, finetuneBaseUrl, type FinetuneRegion } from './hosts';
-import { CREDENTIAL_TYPE } from './transport';
+import { describeHttpError, toApiError } from '../transport/errors';
+import { apiBaseUrl, finetuneBaseUrl, type FinetuneRegion } from '../transport/hosts';
+import { CREDENTIAL_TYPE } from '../transport/api';
 
 /** The free, read-only calls: credits, and the account's finetunes. */
 

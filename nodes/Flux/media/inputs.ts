@@ -1,12 +1,12 @@
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-import { cancelled, type Deadline, type RunControl } from './control';
-import { asNodeError } from './errors';
-import { fieldLabel } from './fields';
+import { cancelled, type Deadline, type RunControl } from '../transport/clock';
+import { asNodeError } from '../transport/errors';
+import { fieldLabel } from '../description/fields';
 import { sniffImage, type ImageInfo } from './images';
-import { formatBytes, limitsOf, MEGAPIXEL, type MediaField, type MediaLimits, type ModelSpec } from './models';
+import { formatBytes, limitsOf, MEGAPIXEL, type MediaField, type MediaLimits, type ModelSpec } from '../models';
 import { sniffMp4, type VideoInfo } from './mp4';
-import { fetchLimited, TooLarge } from './download';
+import { fetchLimited, TooLarge } from '../transport/download';
 
 /**
  * Media in: each media field of a request holds what the user typed (a binary property name, an
