@@ -18,7 +18,7 @@ const {
 	pathOf,
 } = require('../dist/nodes/Flux/models/index.js');
 const { rangeText } = require('../dist/nodes/Flux/models/validation.js');
-const { OTHER_OPERATIONS } = require('../dist/nodes/Flux/description/fields.js');
+const { OTHER_OPERATIONS } = require('../dist/nodes/Flux/v2/description.js');
 
 const README = join(__dirname, '..', 'README.md');
 

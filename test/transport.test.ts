@@ -1,6 +1,6 @@
 /** The small rules of the transport, one behaviour each. */
+import { backoffDelay, retryAfterMs } from '../nodes/Flux/transport/clock';
 import {
-	backoffDelay,
 	DurationEstimates,
 	firstPollDelay,
 	NEAR_READY,
@@ -8,10 +8,9 @@ import {
 	nextPollDelay,
 	pollDelay,
 	POLL_SCHEDULES,
-	retryAfterMs,
-} from '../nodes/Flux/transport/clock';
+} from '../nodes/Flux/transport/cadence';
 import { detailText } from '../nodes/Flux/transport/errors';
-import { mayCarryKey } from '../nodes/Flux/transport/api';
+import { mayCarryKey } from '../nodes/Flux/transport/hosts';
 
 test('Retry-After is read as seconds or as an HTTP date', () => {
 	const now = Date.parse('2026-11-26T10:00:00Z');

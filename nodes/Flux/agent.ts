@@ -1,34 +1,18 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
-import type { FieldSpec, ModelSpec, Operation, OperationSpec } from './models';
+import type { Presenter } from './engine/output';
+import { AGENT_INPUTS, MODELS_BY_ID, type FieldSpec, type ModelSpec, type Operation, type OperationSpec } from './models';
+import type { TaskFailure } from './transport/answers';
 
 /**
- * What changes when an AI Agent calls the node as a tool (n8n's `…Tool` variant of the node):
- * the description the model reads, the inputs it fills in ($fromAI), a compact JSON answer
- * (results.ts) and errors returned as answers (tasks.ts).
+ * Everything that changes when an AI Agent calls the node as a tool (n8n's `…Tool` variant of the
+ * node): the description the model reads, the inputs it fills in ($fromAI), the compact JSON it
+ * gets back and errors returned as answers it can act on.
  */
 
 export function isToolCall(context: IExecuteFunctions): boolean {
 	return context.getNode().type.endsWith('Tool');
 }
-
-/** `$fromAI` names and descriptions of the inputs an agent gives, by API field. */
-const AGENT_INPUTS: Record<string, { key: string; description: string }> = {
-	input_image: { key: 'image_url', description: 'http(s) URL of the image to edit, e.g. an imageUrl returned by a FLUX tool' },
-	images: {
-		key: 'image_urls',
-		description: 'One to ten http(s) image URLs, separated by commas; the prompt cites them as image 1, image 2, …',
-	},
-	image: { key: 'image_url', description: 'http(s) URL of the image, e.g. an imageUrl returned by a FLUX tool' },
-	mask: { key: 'mask_url', description: 'http(s) URL of a black-and-white mask the size of the image: white marks what to change' },
-	person: { key: 'person_image_url', description: 'http(s) URL of a photo of the person' },
-	garment: { key: 'garment_image_url', description: 'http(s) URL of an image of the garment' },
-	keyframes: { key: 'keyframe_urls', description: 'One to ten http(s) image URLs, separated by commas: first frame, (middle frames,) last frame' },
-	start_video: { key: 'video_url', description: 'http(s) URL of the MP4 video to continue' },
-	input_video: { key: 'video_url', description: 'http(s) URL of the MP4 video' },
-	video: { key: 'video_url', description: 'http(s) URL of the MP4 video to edit' },
-	draft_cache: { key: 'draft_cache_url', description: 'The draftCache URL of an earlier draft video' },
-};
 
 const PROMPTS: Partial<Record<Operation, string>> = {
 	generate: 'A detailed description of what to generate: subject, style, composition, lighting',
@@ -91,3 +75,34 @@ export function agentDescription(operation: OperationSpec, model: ModelSpec | un
 		: ' Returns JSON with imageUrl (a signed URL that expires 10 minutes after generation: show it to the user or pass it to another FLUX tool right away), its size (width and height, or megapixels), seed, taskId, model and cost in credits (1 credit = US$0.01); the image itself is not returned.';
 	return `${what}${inputText}${output}`;
 }
+
+/** What an AI agent gets back: what it can use, nothing else. */
+export function toolJson(json: IDataObject): IDataObject {
+	const video = String(json.mimeType ?? '').startsWith('video/') || MODELS_BY_ID.get(String(json.model))?.resource === 'video';
+	const url = json.sampleUrl;
+	const compact: IDataObject = {
+		...(url ? { [video ? 'videoUrl' : 'imageUrl']: url, expiresAt: json.sampleUrlExpiresAt } : {}),
+		...(json.pollingUrl && !url ? { pollingUrl: json.pollingUrl } : {}),
+		taskId: json.taskId,
+		model: json.model,
+		seed: json.seed ?? null,
+		...(json.width && json.height ? { width: json.width, height: json.height } : { megapixels: json.outputMp ?? null }),
+		cost: json.cost ?? null,
+	};
+	if (url) {
+		compact.note = video
+			? 'The video URL is signed and expires (about an hour); download it or show it now.'
+			: 'The image URL is signed and expires 10 minutes after generation; use it now (it can be passed to this tool again as an input image).';
+	}
+	return compact;
+}
+
+/** An error as an AI agent gets it: what happened, and what it can do about it. */
+export function toolError(error: Error): IDataObject {
+	const advice = agentAdvice(error.message, (error as NodeApiError).description ?? undefined, Boolean((error as TaskFailure).moderation));
+	const taskId = (error as NodeApiError).context?.taskId;
+	return { error: error.message, ...(advice ? { advice } : {}), ...(taskId ? { taskId } : {}) };
+}
+
+/** How the engine's items look to an agent. */
+export const AGENT_PRESENTER: Presenter = { item: toolJson, error: toolError };

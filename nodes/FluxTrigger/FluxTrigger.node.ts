@@ -10,8 +10,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { binaryHead } from '../Flux/media/inputs';
-import { describeDownload, sampleExpiry } from '../Flux/engine/output';
+import { binaryHead, describeDownload } from '../Flux/media/binary';
+import { sampleExpiry } from '../Flux/engine/output';
+import { readCallback } from '../Flux/transport/answers';
 import { CREDENTIAL_TYPE } from '../Flux/transport/api';
 import { sameSecret } from '../Flux/transport/webhookSecret';
 
@@ -24,17 +25,7 @@ import { sameSecret } from '../Flux/transport/webhookSecret';
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
-/**
- * BFL's callback body: documented only as "the finished task payload" [uncertain]. Since 2026-02 it
- * has the poll answer's shape ({id, status: "Ready", result: {sample, …}}); older receivers saw
- * {task_id, status: "SUCCESS" | "FAILED", …}. Both are read here, and nowhere else.
- */
-export function readCallback(body: IDataObject): { taskId?: string; status: string; result: IDataObject; details?: unknown } {
-	const raw = String(body.status ?? body.state ?? '');
-	const status = ({ SUCCESS: 'Ready', FAILED: 'Error' } as Record<string, string>)[raw.toUpperCase()] ?? raw;
-	const result = (body.result && typeof body.result === 'object' ? body.result : {}) as IDataObject;
-	return { taskId: String(body.id ?? body.task_id ?? '') || undefined, status, result, details: body.details ?? body.error };
-}
+export { readCallback };
 
 /** The result, streamed into binary data with plain httpRequest: the delivery host never gets a key. */
 async function downloadCallbackResult(context: IWebhookFunctions, sample: string, fileBaseName: string): Promise<{ binary: IBinaryData; described?: IDataObject }> {

@@ -195,3 +195,37 @@ export class TaskSlots {
 		});
 	}
 }
+
+/** One item's slot of a bucket: held from the submit until BFL says the task ended. */
+export class HeldSlot {
+	private holding = true;
+
+	private constructor(
+		private readonly slots: TaskSlots,
+		private ticket: Ticket,
+	) {}
+
+	/** Waits for a slot; `until` rejects to stop waiting. */
+	static async take(slots: TaskSlots, until: Promise<never>): Promise<HeldSlot> {
+		return new HeldSlot(slots, await slots.acquire(until));
+	}
+
+	/** BFL accepted the submit. */
+	accepted(): void {
+		this.slots.accepted(this.ticket);
+	}
+
+	/** BFL answered 429: the slot goes back, and the item waits at the head of the queue for another. */
+	async throttled(retryAfterMs: number | undefined, until: Promise<never>): Promise<void> {
+		this.holding = false;
+		this.slots.throttled(retryAfterMs);
+		this.ticket = await this.slots.acquire(until, true);
+		this.holding = true;
+	}
+
+	/** The task ended (or was never submitted): the slot is free for the next item. Safe to call twice. */
+	release(): void {
+		if (this.holding) this.slots.release();
+		this.holding = false;
+	}
+}

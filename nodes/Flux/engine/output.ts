@@ -1,13 +1,57 @@
-import type { IBinaryData, IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
-import { sniffMedia } from '../media/inputs';
 import type { ModelSpec } from '../models';
-import { SAMPLE_LIFETIME_MS, type ReadyResult, type SubmitAnswer } from '../transport/api';
+import type { ModerationOutcome, ReadyResult, SubmitAnswer, TaskFailure } from '../transport/answers';
 
-/** The JSON an item carries: after the submit, when Ready, after the download; and its compact tool form. */
+/**
+ * The JSON an item carries: after the submit, when Ready (the FLUX Trigger's items too), and when
+ * it failed. How an AI agent sees it instead is agent.ts's Presenter.
+ */
+
+/** BFL's stated lifetime of an image result URL. */
+export const SAMPLE_LIFETIME_MS = 10 * 60_000;
 
 /** Video result URLs live longer than images' (about 1 to 2 h [one source]); 1 h is the safe side. */
 const VIDEO_SAMPLE_LIFETIME_MS = 60 * 60_000;
+
+/** How items look to whoever called the node: a workflow (as they are) or an AI agent (agent.ts). */
+export interface Presenter {
+	item: (json: IDataObject) => IDataObject;
+	error: (error: Error, model?: string) => IDataObject;
+}
+
+export const WORKFLOW_PRESENTER: Presenter = {
+	item: (json) => json,
+	error: (error, model) => errorJson(error, undefined, model),
+};
+
+export function itemOf(json: IDataObject, itemIndex: number, binary?: INodeExecutionData['binary']): INodeExecutionData {
+	return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
+}
+
+export function errorJson(error: Error, taskId?: string, model?: string): IDataObject {
+	const description = (error as NodeApiError).description;
+	const id = taskId ?? ((error as NodeApiError).context?.taskId as string | undefined);
+	return {
+		error: error.message,
+		...(description ? { description } : {}),
+		...(id ? { taskId: id } : {}),
+		...(model ? { model } : {}),
+	};
+}
+
+/** A moderated item on the Moderated output: the error, BFL's reasons and what to change. */
+export function moderatedJson(error: TaskFailure, model: string | undefined, prompt: unknown): IDataObject {
+	const moderation = error.moderation as ModerationOutcome;
+	return {
+		...errorJson(error, undefined, model),
+		status: moderation.status,
+		stage: moderation.stage,
+		reasons: moderation.reasons,
+		hint: moderation.hint,
+		prompt: typeof prompt === 'string' ? prompt : null,
+	};
+}
 
 /** Expiry of a signed result URL: its `se=` parameter, else a lifetime after the task ended. */
 export function sampleExpiry(sample: string, endTime: number | null | undefined, video: boolean): string {
@@ -52,44 +96,4 @@ export function readyJson(
 		...(result.draft_cache ? { draftCache: result.draft_cache } : {}),
 		polls: result.polls,
 	};
-}
-
-/** Fixes the binary's name and type from its bytes (the delivery host's Content-Type may be off). */
-export function describeDownload(binary: IBinaryData, head: Buffer, fileBaseName: string): IDataObject | undefined {
-	const info = sniffMedia(head);
-	if (!info) return undefined;
-	if (info.mimeType !== binary.mimeType || !binary.fileName?.endsWith(`.${info.extension}`)) {
-		binary.mimeType = info.mimeType;
-		binary.fileExtension = info.extension;
-		binary.fileName = `${fileBaseName}.${info.extension}`;
-	}
-	return {
-		...(info.width ? { width: info.width } : {}),
-		...(info.height ? { height: info.height } : {}),
-		...('durationSeconds' in info && info.durationSeconds !== undefined ? { videoSeconds: Math.round(info.durationSeconds * 100) / 100 } : {}),
-		mimeType: info.mimeType,
-		fileName: binary.fileName,
-		fileSize: binary.bytes ?? null,
-	};
-}
-
-/** What an AI agent gets back: what it can use, nothing else. */
-export function toolJson(json: IDataObject): IDataObject {
-	const video = String(json.mimeType ?? '').startsWith('video/') || json.model === 'flux-3-video' || String(json.model).startsWith('video-');
-	const url = json.sampleUrl;
-	const compact: IDataObject = {
-		...(url ? { [video ? 'videoUrl' : 'imageUrl']: url, expiresAt: json.sampleUrlExpiresAt } : {}),
-		...(json.pollingUrl && !url ? { pollingUrl: json.pollingUrl } : {}),
-		taskId: json.taskId,
-		model: json.model,
-		seed: json.seed ?? null,
-		...(json.width && json.height ? { width: json.width, height: json.height } : { megapixels: json.outputMp ?? null }),
-		cost: json.cost ?? null,
-	};
-	if (url) {
-		compact.note = video
-			? 'The video URL is signed and expires (about an hour); download it or show it now.'
-			: 'The image URL is signed and expires 10 minutes after generation; use it now (it can be passed to this tool again as an input image).';
-	}
-	return compact;
 }

@@ -6,227 +6,160 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { CreditBudget } from './budget';
-import { createRunControl, DEFAULT_TIMEOUT_SECONDS, DurationEstimates } from '../transport/clock';
-import { asNodeError, describeHttpError, toApiError } from '../transport/errors';
-import { apiBaseUrl } from '../transport/hosts';
-import { CONCURRENT_DOWNLOADS, InFlight, itemOf, NotStarted, runJob, type Job, type JobEnvironment, type RunSettings } from './job';
-
-export type { RunSettings };
-import { hash, stableJson, TaskLedger } from './ledger';
-import { TaskSlots } from './limiter';
 import { BUCKET_LIMITS, type ConcurrencyBucket } from '../models';
-import { cachedParameters, readTaskRequest, type TaskRequest } from '../actions/request';
-import { agentAdvice } from '../agent';
-import { CREDENTIAL_TYPE, type ModerationOutcome, type TaskFailure } from '../transport/api';
-import { MIN_SECRET_LENGTH } from '../transport/webhookSecret';
+import { apiCall } from '../transport/api';
+import type { TaskFailure } from '../transport/answers';
+import { DurationEstimates } from '../transport/cadence';
+import { createRunControl } from '../transport/clock';
+import { CreditBudget } from './budget';
+import { runCollect, runNewTask } from './job';
+import { TaskLedger } from './ledger';
+import { TaskSlots } from './limiter';
+import { itemOf, moderatedJson } from './output';
+import { CONCURRENT_DOWNLOADS, InFlight } from './pacing';
+import { NotStarted, type Job, type JobEnvironment, type RunSettings } from './types';
 
 /**
- * The items of one run of the node, from parameters to binary data. Every item is read and
- * validated first, so bad input fails before anything is paid. Then all items run at once, each
- * waiting for a slot of its concurrency bucket: the slot is held from submit until BFL says the
- * task ended, and the download runs after it is given back.
- *
- * Each task is written down in the node's context (ledger.ts) as it goes, so that n8n's Retry On
- * Fail collects what was paid for instead of paying again.
+ * One run of the node over the jobs it was handed: all run at once, each waiting for a slot of its
+ * concurrency bucket, under one failure policy. Each task is written down in the node's context
+ * (ledger.ts) as it goes, so that n8n's Retry On Fail collects what was paid for instead of paying
+ * again. `early` holds the items that already failed while their parameters were read.
  */
-
+export async function runJobs(
+	context: IExecuteFunctions,
+	settings: RunSettings,
+	jobs: Job[],
+	early: Array<INodeExecutionData | undefined>,
+): Promise<INodeExecutionData[][]> {
+	const run = new Run(context, settings);
+	await Promise.all(jobs.map(async (job) => await run.settle(job)));
+	return run.outputs(early);
+}
 
 interface Failure {
 	itemIndex: number;
 	error: Error;
 }
 
-export function errorJson(error: Error, taskId?: string, model?: string): IDataObject {
-	const description = (error as NodeApiError).description;
-	const id = taskId ?? ((error as NodeApiError).context?.taskId as string | undefined);
-	return {
-		error: error.message,
-		...(description ? { description } : {}),
-		...(id ? { taskId: id } : {}),
-		...(model ? { model } : {}),
-	};
-}
+class Run {
+	private readonly env: JobEnvironment;
 
-/** What identifies a request: its body as typed and the identity of every binary it names. */
-function fingerprintOf(context: IExecuteFunctions, itemIndex: number, request: TaskRequest): string {
-	const binaries = context.getInputData()[itemIndex].binary ?? {};
-	const identities: Record<string, string> = {};
-	for (const field of request.mediaFields) {
-		const value = request.body[field.api];
-		const names = (Array.isArray(value) ? value : [value]).map((entry) => String(Array.isArray(entry) ? entry[1] : entry));
-		for (const name of names) {
-			const binary = binaries[name];
-			if (!binary) continue;
-			identities[name] = [binary.id ?? '', binary.fileName ?? '', binary.mimeType, binary.data?.length ?? 0, hash(binary.data?.slice(0, 65536) ?? '')].join('|');
-		}
+	private readonly control: ReturnType<typeof createRunControl>;
+
+	private readonly slotsByBucket = new Map<ConcurrencyBucket, TaskSlots>();
+
+	private readonly results: Array<INodeExecutionData | undefined> = [];
+
+	private readonly moderated: INodeExecutionData[] = [];
+
+	private firstFailure: Failure | undefined;
+
+	private stopped = false;
+
+	private balanceCheck: Promise<void> | undefined;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly settings: RunSettings,
+	) {
+		this.control = createRunControl(context.getNode(), context.getExecutionCancelSignal?.());
+		const { node, flow } = executionContexts(context);
+		this.env = {
+			context,
+			settings,
+			control: this.control,
+			ledger: new TaskLedger(node, runIndexOf(context)),
+			budget: new CreditBudget(flow, settings.maxCredits),
+			durations: new DurationEstimates(),
+			submitting: new InFlight(),
+			downloads: new TaskSlots(CONCURRENT_DOWNLOADS),
+			slotsFor: (bucket) => this.slotsFor(bucket),
+			ensureBalance: () => this.ensureBalance(),
+			isStopped: () => this.stopped,
+		};
 	}
-	return hash(
-		stableJson({
-			model: request.model.id,
-			operation: request.operation,
-			body: request.body,
-			identities,
-			trigger: request.triggerUrl ?? null,
-			wait: request.waitForResult,
-		}),
-	);
-}
 
-export async function runTasks(context: IExecuteFunctions, settings: RunSettings): Promise<INodeExecutionData[][]> {
-	const items = context.getInputData();
-	const node = context.getNode();
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = apiBaseUrl(node, credentials);
-	const control = createRunControl(node, context.getExecutionCancelSignal?.());
-	const { version, toolMode } = settings;
-	const continueOnFail = settings.continueOnFail || toolMode;
-	const options = (context.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
-	const routeModerated = version >= 2 && Boolean(options.routeModerated) && !toolMode;
-	const resource = version >= 2 ? (context.getNodeParameter('resource', 0) as string) : 'image';
-
-	// Phase 1: every item's parameters, before anything is sent.
-	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
-	const moderatedItems: INodeExecutionData[] = [];
-	const jobs: Job[] = [];
-	const param = cachedParameters(context);
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	/** Runs one job to its item, its Moderated item, its error item, or the run's first failure. */
+	async settle(job: Job): Promise<void> {
 		try {
-			if (resource === 'task') {
-				const pollingUrl = taskUrl(context, itemIndex, baseUrl);
-				const itemOptions = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
-				jobs.push({
-					itemIndex,
-					fingerprint: '',
-					collect: {
-						pollingUrl,
-						download: itemOptions.download === undefined ? !toolMode : Boolean(itemOptions.download),
-						binaryPropertyName: String(itemOptions.binaryPropertyName || 'data'),
-						timeoutSeconds: Number(itemOptions.timeoutSeconds) || DEFAULT_TIMEOUT_SECONDS.video,
-					},
-				});
-				continue;
+			const outcome = job.kind === 'new' ? await runNewTask(this.env, job) : await runCollect(this.env, job);
+			if (outcome.item) this.results[job.itemIndex] = outcome.item;
+			if (outcome.moderated) this.moderated.push(outcome.moderated);
+		} catch (caught) {
+			const error = caught as TaskFailure;
+			if (error instanceof NotStarted) return;
+			if (this.control.signal.aborted) return; // a consequence of the first failure, or of a cancelled execution
+			const model = job.kind === 'new' ? job.request.model.id : undefined;
+			if (this.settings.routeModerated && error.moderation) {
+				const prompt = job.kind === 'new' ? job.request.body.prompt : undefined;
+				this.moderated.push(itemOf(moderatedJson(error, model, prompt), job.itemIndex));
+			} else if (this.settings.continueOnFail) {
+				this.results[job.itemIndex] = itemOf(this.settings.presenter.error(error, model), job.itemIndex);
+			} else {
+				this.stop({ itemIndex: job.itemIndex, error });
 			}
-			const request = readTaskRequest(context, itemIndex, version, param);
-			if (request.triggerUrl && String(credentials.webhookSecret ?? '').length < MIN_SECRET_LENGTH) {
-				throw new NodeOperationError(node, 'FLUX Trigger URL (triggerUrl) is set, but the BFL credential has no Webhook Secret', {
-					itemIndex,
-					description: `Set a Webhook Secret (${MIN_SECRET_LENGTH} characters or more) in the BFL credential used by this node and by the FLUX Trigger. Nothing was sent to BFL.`,
-				});
-			}
-			if (toolMode) {
-				// An agent gets the URL; the bytes only when the tool asks for them.
-				const rawOptions = (param('options', itemIndex, {}) ?? {}) as IDataObject;
-				request.download = (version >= 2 ? rawOptions.download : rawOptions.downloadImage) === true;
-			}
-			jobs.push({ itemIndex, request, fingerprint: fingerprintOf(context, itemIndex, request) });
-		} catch (error) {
-			if (!continueOnFail) throw asNodeError(node, error, itemIndex);
-			results[itemIndex] = itemOf(toolMode ? toolError(error as Error) : errorJson(error as Error), itemIndex);
 		}
 	}
 
-	let ledgerContext: IDataObject | undefined;
-	let flowContext: IDataObject | undefined;
-	try {
-		ledgerContext = context.getContext('node');
-		flowContext = context.getContext('flow');
-	} catch {
-		// Tool calls may run without an execution context: no retries to serve there.
+	private stop(failure: Failure): void {
+		this.firstFailure ??= failure;
+		if (this.settings.retryOnFail) {
+			// n8n will run the node again: let the tasks in flight finish into the ledger, start no more.
+			for (const slots of this.slotsByBucket.values()) slots.close(new NotStarted('not started'));
+			this.stopped = true;
+		} else {
+			this.control.abort();
+		}
 	}
-	const ledger = new TaskLedger(ledgerContext, runIndexOf(context));
-	const budget = new CreditBudget(flowContext, Number(options.maxCredits) || 0);
-	const retryOnFail = Boolean(node.retryOnFail);
 
-	const slotsByBucket = new Map<ConcurrencyBucket, TaskSlots>();
-	const maxConcurrent = Number(options.maxConcurrentTasks) || 0;
-	const slotsFor = (bucket: ConcurrencyBucket) => {
-		let slots = slotsByBucket.get(bucket);
+	/** Done, Moderated (when routed), in input order; or the first failure. */
+	outputs(early: Array<INodeExecutionData | undefined>): INodeExecutionData[][] {
+		this.control.dispose();
+		const node = this.context.getNode();
+		if (this.firstFailure) {
+			const { error, itemIndex } = this.firstFailure;
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+			throw new NodeOperationError(node, error, { itemIndex });
+		}
+		const output = Array.from({ length: early.length }, (_, index) => early[index] ?? this.results[index]).filter(
+			(item): item is INodeExecutionData => Boolean(item),
+		);
+		if (this.control.signal.aborted || output.length + this.moderated.length < early.length) {
+			throw new NodeOperationError(node, 'The execution was cancelled before every item was done');
+		}
+		if (this.settings.reportExecutionCost) {
+			// The execution's total so far, across every FLUX node of the workflow.
+			for (const item of output) if (item.json.taskId && !item.json.error) item.json.executionCost = this.env.budget.spent;
+		}
+		if (!this.settings.routeModerated) return [output];
+		return [output, this.moderated.sort((a, b) => pairedIndex(a) - pairedIndex(b))];
+	}
+
+	private slotsFor(bucket: ConcurrencyBucket): TaskSlots {
+		let slots = this.slotsByBucket.get(bucket);
 		if (!slots) {
-			slots = new TaskSlots(maxConcurrent > 0 ? maxConcurrent : BUCKET_LIMITS[bucket]);
-			slotsByBucket.set(bucket, slots);
+			const max = this.settings.maxConcurrent;
+			slots = new TaskSlots(max > 0 ? max : BUCKET_LIMITS[bucket]);
+			this.slotsByBucket.set(bucket, slots);
 		}
 		return slots;
-	};
-
-	let balanceCheck: Promise<void> | undefined;
-	const minimumBalance = Number(options.minimumBalance) || 0;
-	const ensureBalance = () => {
-		if (minimumBalance <= 0) return Promise.resolve();
-		balanceCheck ??= checkBalance(context, baseUrl, minimumBalance);
-		return balanceCheck;
-	};
-
-	let firstFailure: Failure | undefined;
-	let stopped = false;
-	const stop = (failure: Failure) => {
-		firstFailure ??= failure;
-		if (retryOnFail) {
-			// n8n will run the node again: let the tasks in flight finish into the ledger, start no more.
-			for (const slots of slotsByBucket.values()) slots.close(new NotStarted('not started'));
-			stopped = true;
-		} else {
-			control.abort();
-		}
-	};
-
-	const environment: JobEnvironment = {
-		durations: new DurationEstimates(),
-		submitting: new InFlight(),
-		downloads: new TaskSlots(CONCURRENT_DOWNLOADS),
-		context,
-		settings,
-		control,
-		credentials,
-		baseUrl,
-		ledger,
-		budget,
-		slotsFor,
-		ensureBalance,
-		isStopped: () => stopped,
-	};
-
-	await Promise.all(
-		jobs.map(async (job) => {
-			try {
-				const outcome = await runJob(environment, job);
-				if (outcome.item) results[job.itemIndex] = outcome.item;
-				if (outcome.moderated) moderatedItems.push(outcome.moderated);
-			} catch (caught) {
-				const error = caught as TaskFailure;
-				if (error instanceof NotStarted) return;
-				if (control.signal.aborted) return; // a consequence of the first failure, or of a cancelled execution
-				if (routeModerated && error.moderation) {
-					moderatedItems.push(itemOf(moderatedJson(error, job), job.itemIndex));
-					return;
-				}
-				if (continueOnFail) {
-					results[job.itemIndex] = itemOf(
-						toolMode ? toolError(error) : errorJson(error, undefined, job.request?.model.id),
-						job.itemIndex,
-					);
-					return;
-				}
-				stop({ itemIndex: job.itemIndex, error });
-			}
-		}),
-	);
-	control.dispose();
-
-	if (firstFailure) {
-		const { error, itemIndex } = firstFailure;
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-		throw new NodeOperationError(node, error, { itemIndex });
 	}
-	const output = results.filter((result): result is INodeExecutionData => Boolean(result));
-	if (control.signal.aborted || output.length + moderatedItems.length < items.length) {
-		throw new NodeOperationError(node, 'The execution was cancelled before every item was done');
+
+	private ensureBalance(): Promise<void> {
+		const minimum = this.settings.minimumBalance;
+		if (minimum <= 0) return Promise.resolve();
+		this.balanceCheck ??= checkBalance(this.context, this.settings.baseUrl, minimum);
+		return this.balanceCheck;
 	}
-	if (version >= 2 && !toolMode) {
-		// The execution's total so far, across every FLUX node of the workflow.
-		for (const item of output) if (item.json.taskId && !item.json.error) item.json.executionCost = budget.spent;
+}
+
+/** The node's and the execution's context, which n8n keeps across its retries (tool calls may have none). */
+function executionContexts(context: IExecuteFunctions): { node?: IDataObject; flow?: IDataObject } {
+	try {
+		return { node: context.getContext('node'), flow: context.getContext('flow') };
+	} catch {
+		return {};
 	}
-	return routeModerated ? [output, moderatedItems.sort((a, b) => pairedIndex(a) - pairedIndex(b))] : [output];
 }
 
 /** Which run of this node in the execution this is (0, or more in a loop). */
@@ -243,48 +176,11 @@ function pairedIndex(item: INodeExecutionData): number {
 	return typeof paired === 'object' && paired && !Array.isArray(paired) ? paired.item : 0;
 }
 
-/** Get Result's `task`: a polling URL, or a task ID looked up on the credential's host. */
-function taskUrl(context: IExecuteFunctions, itemIndex: number, baseUrl: string): string {
-	const task = String(context.getNodeParameter('task', itemIndex, '') ?? '').trim();
-	if (/^https?:\/\//i.test(task)) return task;
-	if (/^[A-Za-z0-9-]{8,}$/.test(task)) return `${baseUrl}/v1/get_result?id=${encodeURIComponent(task)}`;
-	throw new NodeOperationError(context.getNode(), `Task (task) must be a polling URL or a task ID; got "${task}"`, {
-		itemIndex,
-		description: 'Use the pollingUrl (or taskId) a FLUX node returned with Wait for Result off.',
-	});
-}
-
-function moderatedJson(error: TaskFailure, job: Job): IDataObject {
-	const moderation = error.moderation as ModerationOutcome;
-	return {
-		...errorJson(error, undefined, job.request?.model.id),
-		status: moderation.status,
-		stage: moderation.stage,
-		reasons: moderation.reasons,
-		hint: moderation.hint,
-		prompt: typeof job.request?.body.prompt === 'string' ? job.request.body.prompt : null,
-	};
-}
-
-/** An error as an AI agent gets it: what happened, and what it can do about it. */
-function toolError(error: Error): IDataObject {
-	const advice = agentAdvice(error.message, (error as NodeApiError).description ?? undefined, Boolean((error as TaskFailure).moderation));
-	const taskId = (error as NodeApiError).context?.taskId;
-	return { error: error.message, ...(advice ? { advice } : {}), ...(taskId ? { taskId } : {}) };
-}
-
 async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum: number): Promise<void> {
-	let credits: number;
-	try {
-		const answer = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
-			method: 'GET',
-			url: `${baseUrl}/v1/credits`,
-			json: true,
-		})) as { credits?: unknown };
-		credits = Number(answer?.credits);
-	} catch (error) {
-		throw toApiError({ context, itemIndex: 0 }, describeHttpError(error), 'checking the credit balance');
-	}
+	const answer = (await apiCall({ context, itemIndex: 0 }, { method: 'GET', url: `${baseUrl}/v1/credits` }, 'checking the credit balance')) as {
+		credits?: unknown;
+	};
+	const credits = Number(answer?.credits);
 	if (!Number.isFinite(credits) || credits < minimum) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -293,4 +189,3 @@ async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum
 		);
 	}
 }
-

@@ -115,14 +115,14 @@ function movieDuration(bytes: Buffer, moov: Box): number | undefined {
 	const mvhd = child(bytes, moov, 'mvhd');
 	if (!mvhd) return undefined;
 	const end = readableEnd(bytes, mvhd);
-	const version = mvhd.start < end ? bytes[mvhd.start] : -1;
+	const boxVersion = mvhd.start < end ? bytes[mvhd.start] : -1;
 	let timescale: number;
 	let duration: number;
-	if (version === 0 && mvhd.start + 20 <= end) {
+	if (boxVersion === 0 && mvhd.start + 20 <= end) {
 		timescale = bytes.readUInt32BE(mvhd.start + 12);
 		duration = bytes.readUInt32BE(mvhd.start + 16);
 		if (duration === 0xffffffff) return undefined; // "unknown"
-	} else if (version === 1 && mvhd.start + 32 <= end) {
+	} else if (boxVersion === 1 && mvhd.start + 32 <= end) {
 		timescale = bytes.readUInt32BE(mvhd.start + 20);
 		if (bytes.readUInt32BE(mvhd.start + 24) === 0xffffffff && bytes.readUInt32BE(mvhd.start + 28) === 0xffffffff) return undefined;
 		duration = uint64(bytes, mvhd.start + 24);
@@ -154,12 +154,12 @@ interface TrackInfo {
 function trackHeaderSize(bytes: Buffer, tkhd: Box): { width: number; height: number } | undefined {
 	const end = readableEnd(bytes, tkhd);
 	if (tkhd.start >= end) return undefined;
-	const version = bytes[tkhd.start];
+	const boxVersion = bytes[tkhd.start];
 	// version/flags 4, times, track_ID, reserved and duration (20 bytes in v0, 32 in v1),
 	// reserved 8, layer…volume 8, then the matrix (36) and the size.
-	const matrix = tkhd.start + 4 + (version === 1 ? 32 : 20) + 16;
+	const matrix = tkhd.start + 4 + (boxVersion === 1 ? 32 : 20) + 16;
 	const size = matrix + 36;
-	if ((version !== 0 && version !== 1) || size + 8 > end) return undefined;
+	if ((boxVersion !== 0 && boxVersion !== 1) || size + 8 > end) return undefined;
 	let width = Math.round(bytes.readUInt32BE(size) / 0x10000);
 	let height = Math.round(bytes.readUInt32BE(size + 4) / 0x10000);
 	// Matrix {a b u; c d v; x y w}: a quarter turn has a = d = 0 and b, c = ±1.

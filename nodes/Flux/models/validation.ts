@@ -1,12 +1,5 @@
-import {
-	fieldsFor,
-	MAX_ASPECT_RATIO,
-	MIN_ASPECT_RATIO,
-	type FieldSpec,
-	type ModelSpec,
-	type Operation,
-	type Problem,
-} from './index';
+import { fieldsFor, MAX_ASPECT_RATIO, MIN_ASPECT_RATIO } from './table';
+import type { FieldSpec, ModelSpec, Operation, Problem } from './types';
 
 /**
  * Checks a request body (API field names) against the model table. The node runs it before any

@@ -1,7 +1,8 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import type { ApiErrorContext } from './caller';
 import { backoffDelay, cancelled, pause, remaining, type Deadline, type RunControl } from './clock';
-import { describeHttpError, isTransient, taskError, toApiError, type ApiErrorContext } from './errors';
+import { describeHttpError, isTransient, taskError, toApiError } from './errors';
 
 /**
  * Every download from a host other than BFL's API: results from BFL's delivery hosts and images or
@@ -29,8 +30,14 @@ const EXTENSIONS: Record<string, string> = {
 	'video/mp4': 'mp4',
 };
 
-async function getStream(context: IExecuteFunctions, url: string, deadline: Deadline, control: RunControl): Promise<StreamResponse> {
-	return (await context.helpers.httpRequest({
+/** The contexts that download into binary data: a node's run and a webhook (the FLUX Trigger). */
+export type BinaryCaller = IExecuteFunctions | IWebhookFunctions;
+
+/** Who a download is for: a context that can store binary data, the item, the task. */
+export type DownloadContext = ApiErrorContext & { context: BinaryCaller };
+
+async function getStream(context: BinaryCaller, url: string, deadline: Deadline, control: RunControl): Promise<StreamResponse> {
+	return (await (context.helpers as IExecuteFunctions['helpers']).httpRequest({
 		method: 'GET',
 		url,
 		encoding: 'stream',
@@ -63,7 +70,7 @@ async function withRetries<T>(deadline: Deadline, control: RunControl, attempt: 
  * held in memory). A 403/404/410 means the signed URL expired.
  */
 export async function downloadResult(
-	ctx: ApiErrorContext,
+	ctx: DownloadContext,
 	url: string,
 	fileBaseName: string,
 	deadline: Deadline,
@@ -77,7 +84,8 @@ export async function downloadResult(
 				const response = await getStream(ctx.context, url, deadline, control);
 				const mimeType = (response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
 				const fileName = `${fileBaseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
-				const binary = await ctx.context.helpers.prepareBinaryData(response.body, fileName, mimeType);
+				const helpers = ctx.context.helpers as IExecuteFunctions['helpers'];
+				const binary = await helpers.prepareBinaryData(response.body, fileName, mimeType);
 				const declaredLength = Number(response.headers['content-length']);
 				if (binary.bytes === undefined && Number.isFinite(declaredLength)) binary.bytes = declaredLength;
 				return binary;
@@ -121,7 +129,7 @@ export function extensionOf(mimeType: string): string {
  * limit is passed. `accept` sees the first chunk and may refuse the file by its bytes.
  */
 export async function fetchLimited(
-	context: IExecuteFunctions,
+	context: BinaryCaller,
 	url: string,
 	options: { maxBytes: number; deadline: Deadline; control: RunControl; accept?: (head: Buffer) => boolean },
 ): Promise<Buffer> {

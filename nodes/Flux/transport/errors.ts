@@ -1,4 +1,6 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+import type { ApiErrorContext } from './caller';
 
 /**
  * HTTP failures and failed tasks as errors a person can act on. Built from plain values, never
@@ -74,11 +76,7 @@ export function detailText(body: unknown): string | undefined {
 	return undefined;
 }
 
-export interface ApiErrorContext {
-	context: IExecuteFunctions;
-	itemIndex: number;
-	taskId?: string;
-}
+export type { ApiErrorContext };
 
 /** One message per HTTP failure that a person can act on. The key never appears in it. */
 export function toApiError(ctx: ApiErrorContext, failure: HttpFailure, during: string): NodeApiError {

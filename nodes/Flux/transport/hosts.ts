@@ -32,3 +32,10 @@ export function finetuneBaseUrl(node: INode, credentials: ICredentialDataDecrypt
 	}
 	return region.includes('.eu.') ? FINETUNE_HOSTS.eu1 : FINETUNE_HOSTS.us1;
 }
+
+/** Sends the BFL key only to the API's own hosts or to BFL's *.bfl.ai clusters. */
+export function mayCarryKey(url: string, apiHosts: string[]): boolean {
+	const target = new URL(url);
+	if (apiHosts.some((host) => new URL(host).host === target.host)) return true;
+	return target.protocol === 'https:' && (target.hostname === 'bfl.ai' || target.hostname.endsWith('.bfl.ai'));
+}

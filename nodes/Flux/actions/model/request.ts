@@ -1,0 +1,161 @@
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { hash, stableJson } from '../../engine/ledger';
+import type { NewTask, TaskRequest } from '../../engine/types';
+import { parseMediaList } from '../../media/inputs';
+import {
+	fieldLabel,
+	fieldsFor,
+	modelLabel,
+	MODELS_BY_ID,
+	parameterOf,
+	pathOf,
+	type MediaField,
+	type ModelSpec,
+	type Operation,
+	type Resource,
+} from '../../models';
+import { validateRequest } from '../../models/validation';
+import { POLL_SCHEDULES } from '../../transport/cadence';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../transport/clock';
+import { finetuneBaseUrl, type FinetuneRegion } from '../../transport/hosts';
+import type { RequestDialect } from './dialect';
+import { invalid, type ParameterReader } from './parameters';
+
+/** One item's parameters → the task to start: model, validated body, where it goes, how it completes. */
+
+export interface ReadContext {
+	context: IExecuteFunctions;
+	dialect: RequestDialect;
+	param: ParameterReader;
+	credentials: ICredentialDataDecryptedObject;
+	baseUrl: string;
+	/** Running as an AI agent's tool: no download unless the option asks for one. */
+	toolMode: boolean;
+}
+
+/** The resource, operation and model of one item. */
+export function readModel(read: ReadContext, itemIndex: number): { model: ModelSpec; resource: Resource; operation: Operation } {
+	const { dialect, param } = read;
+	const resource = dialect.resourceOf(param, itemIndex);
+	const operation = param('operation', itemIndex) as Operation;
+	const spec = dialect.operations.find((candidate) => candidate.resource === resource && candidate.value === operation);
+	const offered = spec ? dialect.modelsFor(resource, operation) : [];
+	const id = dialect.modelSelector(offered) ? (param('model', itemIndex, spec?.defaultModel) as string) : offered[0]?.id;
+	const model = id ? MODELS_BY_ID.get(id) : undefined;
+	if (!model || !offered.includes(model)) {
+		throw invalid(
+			read.context,
+			itemIndex,
+			`Model "${id}" cannot ${operation} ${resource === 'video' ? 'videos' : 'images'}`,
+			`Pick a model offered for the ${operation} operation.`,
+		);
+	}
+	return { model, resource, operation };
+}
+
+/** Reads and validates one item's task; throws a NodeOperationError naming the field. */
+export function readTask(read: ReadContext, itemIndex: number): NewTask {
+	const { context, param } = read;
+	const { model, resource, operation } = readModel(read, itemIndex);
+	const { body, mediaFields } = readBody(read, itemIndex, model, operation);
+	const output = readOutput(read, itemIndex, resource);
+	const completion = read.dialect.readCompletion({ context, param, itemIndex, model, body, credentials: read.credentials });
+	const base = read.dialect.finetuneHosts && model.finetuneHost ? finetuneBase(read, itemIndex) : undefined;
+	const request: TaskRequest = {
+		model,
+		operation,
+		body,
+		mediaFields,
+		submitUrl: `${base ?? read.baseUrl}/v1/${pathOf(model)}`,
+		apiHosts: base ? [read.baseUrl, base] : [read.baseUrl],
+		webhook: completion.webhook,
+		waitForResult: completion.waitForResult,
+		...output,
+		schedule: POLL_SCHEDULES[resource],
+	};
+	return { kind: 'new', itemIndex, request, fingerprint: fingerprintOf(context, itemIndex, request, completion.trigger) };
+}
+
+function normalise(value: unknown): unknown {
+	return typeof value === 'string' ? value.trim() : value;
+}
+
+/** The body BFL gets, with API field names (media still as typed), checked against the table. */
+function readBody(read: ReadContext, itemIndex: number, model: ModelSpec, operation: Operation) {
+	const { param, dialect } = read;
+	const modelOptions = (param('modelOptions', itemIndex, {}) ?? {}) as IDataObject;
+	const body: Record<string, unknown> = { ...model.fixed?.[operation] };
+	const mediaFields: MediaField[] = [];
+	const fields = fieldsFor(model, operation);
+	for (const field of fields) {
+		if (dialect.managedFields.has(field.api)) continue;
+		const name = parameterOf(field);
+		let value = normalise(
+			field.advanced ? modelOptions[name] : param(name, itemIndex, field.default, { extractValue: field.api === 'finetune_id' }),
+		);
+		if (field.kind === 'media' && field.list && value !== undefined && value !== '') value = parseMediaList(value, Boolean(field.list.timed));
+		const autoZero = field.kind === 'integer' && field.zeroMeansAuto === true && value === 0;
+		if (value === undefined || value === null || value === '' || autoZero) continue;
+		body[field.api] = value;
+		if (field.kind === 'media') mediaFields.push(field);
+	}
+	const problems = validateRequest(model, operation, body);
+	if (problems.length > 0) {
+		const byApi = new Map(fields.map((field) => [field.api, field]));
+		const lines = problems.map((problem) => {
+			const field = byApi.get(problem.field);
+			return `${field ? fieldLabel(field) : problem.field} ${problem.message}`;
+		});
+		throw invalid(read.context, itemIndex, `Invalid parameters for ${modelLabel(model)}: ${lines.join('; ')}`);
+	}
+	return { body: body as Readonly<Record<string, unknown>>, mediaFields };
+}
+
+/** The Options that shape the item's output: download, the binary field, the timeout. */
+function readOutput(read: ReadContext, itemIndex: number, resource: Resource): Pick<TaskRequest, 'download' | 'binaryPropertyName' | 'timeoutSeconds'> {
+	const { dialect, param } = read;
+	const options = (param('options', itemIndex, {}) ?? {}) as IDataObject;
+	const option = (name: string) => options[name] ?? dialect.optionDefaults[name];
+	const timeout = Number(option('timeoutSeconds') ?? 0);
+	if (!Number.isFinite(timeout) || timeout < 0 || (!dialect.zeroTimeoutMeansAuto && timeout === 0)) {
+		throw invalid(read.context, itemIndex, `Timeout (Seconds) (timeoutSeconds) must be above 0; got ${options.timeoutSeconds}`);
+	}
+	// An agent gets the URL; the bytes only when the tool asks for them.
+	const download = read.toolMode ? options[dialect.downloadOption] === true : Boolean(option(dialect.downloadOption));
+	return {
+		download,
+		binaryPropertyName: String(option('binaryPropertyName') || 'data'),
+		timeoutSeconds: timeout || DEFAULT_TIMEOUT_SECONDS[resource],
+	};
+}
+
+function finetuneBase(read: ReadContext, itemIndex: number): string {
+	const choice = read.param('finetuneRegion', itemIndex, 'auto') as FinetuneRegion;
+	return finetuneBaseUrl(read.context.getNode(), read.credentials, choice);
+}
+
+/** What identifies a request across n8n's retries: its body as typed and the identity of every binary it names. */
+function fingerprintOf(context: IExecuteFunctions, itemIndex: number, request: TaskRequest, trigger: string | undefined): string {
+	const binaries = context.getInputData()[itemIndex].binary ?? {};
+	const identities: Record<string, string> = {};
+	for (const field of request.mediaFields) {
+		const value = request.body[field.api];
+		const names = (Array.isArray(value) ? value : [value]).map((entry) => String(Array.isArray(entry) ? entry[1] : entry));
+		for (const name of names) {
+			const binary = binaries[name];
+			if (!binary) continue;
+			identities[name] = [binary.id ?? '', binary.fileName ?? '', binary.mimeType, binary.data?.length ?? 0, hash(binary.data?.slice(0, 65536) ?? '')].join('|');
+		}
+	}
+	return hash(
+		stableJson({
+			model: request.model.id,
+			operation: request.operation,
+			body: request.body,
+			identities,
+			trigger: trigger ?? null,
+			wait: request.waitForResult,
+		}),
+	);
+}

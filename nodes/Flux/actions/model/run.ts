@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { AGENT_PRESENTER, isToolCall } from '../../agent';
+import { itemOf, WORKFLOW_PRESENTER } from '../../engine/output';
+import { runJobs } from '../../engine/run';
+import type { Job, RunSettings } from '../../engine/types';
+import { CREDENTIAL_TYPE } from '../../transport/api';
+import { asNodeError } from '../../transport/errors';
+import { apiBaseUrl } from '../../transport/hosts';
+import type { RequestDialect } from './dialect';
+import { cachedParameters } from './parameters';
+import { readTask, type ReadContext } from './request';
+
+/**
+ * Operations whose items wait on BFL (every model operation, and Get Result): every item is read
+ * and validated first, so bad input fails before anything is paid; then the engine runs them all.
+ * With n8n's continue-on-fail (always for an AI agent) a failed item becomes an error item.
+ */
+export async function runBatch(
+	context: IExecuteFunctions,
+	dialect: RequestDialect,
+	nodeContinuesOnFail: boolean,
+	readJob: (read: ReadContext, itemIndex: number) => Job = readTask,
+): Promise<INodeExecutionData[][]> {
+	const node = context.getNode();
+	const toolMode = isToolCall(context);
+	const continueOnFail = nodeContinuesOnFail || toolMode;
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const read: ReadContext = { context, dialect, param: cachedParameters(context), credentials, baseUrl: apiBaseUrl(node, credentials), toolMode };
+	const settings = runSettings(read, continueOnFail);
+	const items = context.getInputData();
+	const early: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const jobs: Job[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			jobs.push(readJob(read, itemIndex));
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(node, error, itemIndex);
+			early[itemIndex] = itemOf(settings.presenter.error(error as Error), itemIndex);
+		}
+	}
+	return await runJobs(context, settings, jobs, early);
+}
+
+/** The run's settings, from the node's Options (as the first item sees them) and who called it. */
+function runSettings(read: ReadContext, continueOnFail: boolean): RunSettings {
+	const { context, dialect, toolMode } = read;
+	const options = (context.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
+	return {
+		continueOnFail,
+		routeModerated: dialect.moderatedOutput && Boolean(options.routeModerated) && !toolMode,
+		retryOnFail: Boolean(context.getNode().retryOnFail),
+		maxConcurrent: Number(options.maxConcurrentTasks) || 0,
+		maxCredits: Number(options.maxCredits) || 0,
+		minimumBalance: Number(options.minimumBalance) || 0,
+		reportExecutionCost: dialect.reportsExecutionCost && !toolMode,
+		presenter: toolMode ? AGENT_PRESENTER : WORKFLOW_PRESENTER,
+		baseUrl: read.baseUrl,
+	};
+}

@@ -1,0 +1,222 @@
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import { apiRequest } from './api';
+import {
+	IN_PROGRESS,
+	moderationReasons,
+	moderationStage,
+	parseAnswer,
+	pollSchema,
+	type PollAnswer,
+	type ReadyResult,
+	type TaskFailure,
+} from './answers';
+import type { ApiErrorContext } from './caller';
+import { firstPollDelay, nearReadyFrom, nextPollDelay, type PollSchedule, type ReadyAge } from './cadence';
+import { backoffDelay, cancelled, pause, remaining, type Deadline, type RunControl } from './clock';
+import { describeHttpError, isTransient, taskError, toApiError } from './errors';
+import { mayCarryKey } from './hosts';
+
+/** GET the returned polling_url until the task ends: bounded by the deadline, cancellable, retried on transient failures. */
+
+/** `Task not found` right after submitting can mean the cluster has not caught up yet. */
+export const TASK_NOT_FOUND_GRACE_MS = 5000;
+const POLL_TIMEOUT_MS = 30_000;
+
+export interface PollInput {
+	pollingUrl: string;
+	/** Hosts that may receive the key (the API's, the finetune host's). */
+	apiHosts: string[];
+	deadline: Deadline;
+	control: RunControl;
+	schedule: PollSchedule;
+	/** When the task was submitted (the cadence follows its age); default now. */
+	submittedAt?: number;
+	/** A task submitted earlier (Get Result, a retry collecting it): poll at once, no grace for `Task not found`. */
+	earlier?: boolean;
+	safetyTolerance?: number;
+	maxSafetyTolerance?: number;
+	/** What the task makes, for messages: `image`, `video`, or `result` when unknown. */
+	noun?: string;
+	/** How long similar tasks of this run took, and where to record this one's. */
+	expected?: { age: () => ReadyAge | undefined; observe: (age: ReadyAge) => void; changed: () => Promise<void> };
+}
+
+/** Polls the polling_url until a terminal status; resolves only on `Ready`. */
+export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Promise<ReadyResult> {
+	const watch = new TaskWatch(ctx, input);
+	for (;;) {
+		const ready = await watch.next();
+		if (ready) return ready;
+	}
+}
+
+/** One task's polls: when the next one is due, sending it, and what its answer means. */
+class TaskWatch {
+	private poll = 0;
+
+	private lastStatus = 'submitted';
+
+	private failures = 0;
+
+	private nearReadyPolls = 0;
+
+	/** Ages (since submit) at which the last poll answered pending, and at which the latest one was sent. */
+	private pendingAge = 0;
+
+	private sentAge = 0;
+
+	private estimateChanged: Promise<boolean> | undefined;
+
+	private readonly submittedAt: number;
+
+	private readonly withKey: boolean;
+
+	constructor(
+		private readonly ctx: ApiErrorContext,
+		private readonly input: PollInput,
+	) {
+		this.submittedAt = input.submittedAt ?? Date.now();
+		this.withKey = mayCarryKey(input.pollingUrl, input.apiHosts);
+	}
+
+	private get noun(): string {
+		return this.input.noun ?? 'result';
+	}
+
+	/** Waits for the next poll and sends it: the result when Ready, undefined to poll again. */
+	async next(): Promise<ReadyResult | undefined> {
+		const expected = this.input.earlier ? undefined : this.input.expected?.age();
+		const wait = this.plannedWait(expected);
+		if (wait >= remaining(this.input.deadline)) throw this.timedOut();
+		if (await this.sleepUnlessReplanned(expected, wait)) return undefined;
+		const answer = await this.send();
+		this.poll++;
+		return answer ? this.read(answer) : undefined;
+	}
+
+	/** After failed polls, back off a little more, but never past twice the normal cadence. */
+	private plannedWait(expected: ReadyAge | undefined): number {
+		const { schedule, earlier } = this.input;
+		const retryWait = Math.min(2 * schedule.maxMs, backoffDelay(this.failures));
+		const age = Date.now() - this.submittedAt;
+		const cadence = nextPollDelay(age, schedule, expected, this.nearReadyPolls);
+		const firstWait = earlier ? 0 : expected === undefined ? firstPollDelay(schedule) : cadence;
+		const wait = this.failures > 0 ? Math.max(cadence, retryWait) : this.poll === 0 ? firstWait : cadence;
+		// A close poll is one made from the grid's start on (counted when planned).
+		if (expected !== undefined && age + wait >= nearReadyFrom(expected.readyByMs, schedule)) this.nearReadyPolls++;
+		return wait;
+	}
+
+	/** Until a similar task of the run is Ready, that moment wakes this wait to plan it again (true). */
+	private async sleepUnlessReplanned(expected: ReadyAge | undefined, wait: number): Promise<boolean> {
+		const { control } = this.input;
+		if (expected !== undefined || !this.input.expected || this.input.earlier) {
+			await pause(control, wait);
+			return false;
+		}
+		this.estimateChanged ??= this.input.expected.changed().then(() => true);
+		if (await Promise.race([pause(control, wait).then(() => false), this.estimateChanged])) {
+			this.estimateChanged = undefined;
+			return true;
+		}
+		return false;
+	}
+
+	/** One GET; undefined when it is worth asking again (a transient failure, the grace for `Task not found`). */
+	private async send(): Promise<PollAnswer | undefined> {
+		const { control, deadline } = this.input;
+		const request: IHttpRequestOptions = {
+			method: 'GET',
+			url: this.input.pollingUrl,
+			json: true,
+			headers: { accept: 'application/json' },
+			timeout: Math.min(POLL_TIMEOUT_MS, Math.max(1000, remaining(deadline))),
+			abortSignal: control.signal,
+		};
+		let raw: unknown;
+		this.sentAge = Date.now() - this.submittedAt;
+		try {
+			raw = this.withKey ? await apiRequest(this.ctx.context, request) : await this.ctx.context.helpers.httpRequest(request);
+		} catch (error) {
+			if (control.signal.aborted) throw cancelled(control);
+			const failure = describeHttpError(error);
+			if (failure.status === 404 && this.inGrace()) return undefined;
+			if (!isTransient(failure)) throw toApiError(this.ctx, failure, `waiting for the ${this.noun}`);
+			this.failures++;
+			this.lastStatus = failure.status ? `HTTP ${failure.status}` : (failure.code ?? 'network error');
+			return undefined;
+		}
+		const parsed = pollSchema.safeParse(parseAnswer(raw));
+		if (!parsed.success || !(parsed.data.status ?? parsed.data.state)) {
+			// A garbled answer to a GET is safe to ask again.
+			this.failures++;
+			this.lastStatus = 'unreadable answer';
+			return undefined;
+		}
+		this.failures = 0;
+		return parsed.data;
+	}
+
+	private inGrace(): boolean {
+		return !this.input.earlier && Date.now() - this.submittedAt < TASK_NOT_FOUND_GRACE_MS;
+	}
+
+	/** The result when Ready; undefined while the task runs; throws when it ended otherwise. */
+	private read(answer: PollAnswer): ReadyResult | undefined {
+		const status = (answer.status ?? answer.state) as string;
+		this.lastStatus = typeof answer.progress === 'number' ? `${status}, ${Math.round(answer.progress * 100)} %` : status;
+		if (IN_PROGRESS.has(status)) {
+			this.pendingAge = this.sentAge;
+			return undefined;
+		}
+		if (status === 'Ready') {
+			if (!answer.result?.sample) throw taskError(this.ctx, `BFL reported the task Ready but sent no ${this.noun} URL`);
+			if (!this.input.earlier) this.input.expected?.observe({ readyByMs: this.sentAge, pendingMs: this.pendingAge });
+			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: this.poll };
+		}
+		if (status === 'Task not found' && this.inGrace()) return undefined;
+		throw terminalError(this.ctx, status, answer.details, this.input);
+	}
+
+	private timedOut(): Error {
+		return taskError(
+			this.ctx,
+			`Timed out after ${this.input.deadline.seconds} s waiting for the ${this.noun} (last status: ${this.lastStatus})`,
+			'The task may still finish and be billed. Raise "Timeout (Seconds)" in the options if BFL is busy.',
+		);
+	}
+}
+
+function terminalError(ctx: ApiErrorContext, status: string, details: unknown, input: PollInput): TaskFailure {
+	const stage = moderationStage(status);
+	if (stage) return moderationError(ctx, status, stage, moderationReasons(details), input);
+	let error: TaskFailure;
+	if (status === 'Task not found') {
+		error = taskError(ctx, 'BFL does not know this task (Task not found)', 'It may have expired, or live on another BFL cluster: use its polling URL.');
+	} else {
+		const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
+		error =
+			status === 'Error' || status === 'Failed'
+				? taskError(ctx, `BFL could not generate the ${input.noun ?? 'result'} (${status})${detail}`)
+				: taskError(ctx, `BFL reported an unexpected status "${status}"${detail}`, 'The node treats unknown statuses as failures.');
+	}
+	error.taskStatus = status;
+	return error;
+}
+
+function moderationError(ctx: ApiErrorContext, status: string, stage: 'request' | 'content', reasons: string[], input: PollInput): TaskFailure {
+	const what = stage === 'request' ? 'the prompt or input image' : `the generated ${input.noun ?? 'result'}`;
+	const tolerance =
+		input.safetyTolerance !== undefined && input.maxSafetyTolerance !== undefined
+			? `Safety Tolerance was ${input.safetyTolerance}; this model allows up to ${input.maxSafetyTolerance}, and a higher value is less strict.`
+			: 'A higher Safety Tolerance (Model Options) is less strict.';
+	const error: TaskFailure = taskError(
+		ctx,
+		`BFL moderation blocked ${what} (${status})${reasons.length ? `: ${reasons.join(', ')}` : ''}`,
+		`Moderated tasks are not charged. ${tolerance} Or rephrase the prompt.`,
+	);
+	error.moderation = { status, stage, reasons, hint: `${tolerance} Or rephrase the prompt.` };
+	error.taskStatus = status;
+	return error;
+}

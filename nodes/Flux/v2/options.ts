@@ -1,0 +1,76 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { optionDefaults } from '../description/options';
+
+/** Version 2's Options collection, shown for image, video and task operations. */
+export const V2_OPTIONS: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { resource: ['image', 'video', 'task'] } },
+	options: [
+		{
+			displayName: 'Download Result',
+			name: 'download',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to download the image or video into binary data. Off: only JSON with the result URL (images expire 10 minutes after the task ends).',
+		},
+		{
+			displayName: 'Max Concurrent Tasks',
+			name: 'maxConcurrentTasks',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			default: 0,
+			description:
+				"How many tasks this execution keeps running at BFL at once. 0 = BFL's limit for the account (24; 6 for Kontext [max]; 5 for videos). Executions share the account's limit: the node backs off when BFL says it is full.",
+		},
+		{
+			displayName: 'Max Credits per Execution',
+			name: 'maxCredits',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 1 },
+			default: 0,
+			description:
+				"Spend cap, in credits (1 credit = US$0.01), for all FLUX nodes of one execution. A task that could pass it is not started. 0 = no cap.",
+		},
+		{
+			displayName: 'Minimum Balance',
+			name: 'minimumBalance',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 1 },
+			default: 0,
+			description:
+				'Credits the account must keep: checked once (free) before the first task; below it, nothing is submitted. 0 = not checked.',
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			description: 'The name of the output binary field to put the image or video in',
+		},
+		{
+			displayName: 'Route Moderated Items',
+			name: 'routeModerated',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether moderated items go to a second output, Moderated, with BFL's reasons, instead of failing",
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			default: 0,
+			description:
+				'How long to wait for one result, from submitting to download. 0 = automatic: 5 minutes for images, 30 for videos.',
+		},
+	],
+};
+
+export const V2_OPTION_DEFAULTS: IDataObject = optionDefaults(V2_OPTIONS);
