@@ -5,9 +5,13 @@
  */
 import type { IBinaryData, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import nock from 'nock';
+
 import { FluxTrigger, readCallback } from '../nodes/FluxTrigger/FluxTrigger.node';
 import { sameSecret } from '../nodes/Flux/transport/webhookSecret';
+import { mockTask, readyAnswer } from './bfl-mock';
 import { makeImage } from './fixtures';
+import { runFlux } from './harness';
 
 const SECRET = 'a-long-enough-webhook-secret';
 
@@ -22,6 +26,7 @@ async function callWebhook(call: Call) {
 	const response: { status?: number; body?: unknown } = {};
 	const downloads: Array<{ url: string; headers?: unknown }> = [];
 	const context = {
+		getNode: () => ({ name: 'FLUX Trigger', type: 'n8n-nodes-bfl.fluxTrigger', typeVersion: 1, parameters: {} }),
 		getCredentials: async () => ({ apiKey: 'bfl_placeholder', webhookSecret: SECRET }),
 		getHeaderData: () => call.headers ?? {},
 		getBodyData: () => call.body,
@@ -108,4 +113,31 @@ test('the secret comparison accepts only the exact secret', () => {
 	expect(sameSecret(`${SECRET}!`, SECRET)).toBe(false);
 	expect(sameSecret(SECRET.toUpperCase(), SECRET)).toBe(false);
 	expect(sameSecret('', '')).toBe(false); // no secret configured never matches
+});
+
+test("the trigger's item is the FLUX node's Ready item for the same task (what only the node knows is null)", async () => {
+	nock.disableNetConnect();
+	try {
+		const png = await makeImage('png', 64, 40);
+		const id = 'task-same-1';
+		const sample = 'https://delivery-eu1.bfl.ai/results/task-same-1/sample.png?se=2030-01-01T00%3A10%3A00Z&sig=abc';
+		mockTask({ endpoint: 'flux-2-pro', id, image: png, answers: [readyAnswer(id, sample)] });
+		const [fromNode] = await runFlux({ version: 2, parameters: { resource: 'image', operation: 'generate', model: 'flux-2-pro', prompt: 'a lake' } });
+		const callback = { id, status: 'Ready', result: readyAnswer(id, sample).result };
+		const { result } = await callWebhook({ headers: { 'x-webhook-secret': SECRET }, body: callback, download: png });
+		const fromTrigger = result.workflowData![0][0];
+
+		const nodeKeys = Object.keys(fromNode.json).filter((key) => key !== 'executionCost');
+		expect(Object.keys(fromTrigger.json).sort()).toEqual(nodeKeys.sort());
+		const onlyTheNodeKnows = ['model', 'operation', 'cost', 'inputMp', 'outputMp', 'polls', 'elapsedSeconds', 'fileName'];
+		for (const key of nodeKeys.filter((name) => !onlyTheNodeKnows.includes(name))) {
+			expect([key, fromTrigger.json[key]]).toEqual([key, fromNode.json[key]]);
+		}
+		for (const key of ['model', 'operation', 'cost', 'inputMp', 'outputMp', 'elapsedSeconds']) expect([key, fromTrigger.json[key]]).toEqual([key, null]);
+		expect(fromTrigger.binary?.data.mimeType).toBe(fromNode.binary?.data.mimeType);
+		expect(fromTrigger.binary?.data.data).toBe(fromNode.binary?.data.data);
+	} finally {
+		nock.cleanAll();
+		nock.enableNetConnect();
+	}
 });

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IBinaryData,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeExecutionData,
@@ -10,37 +9,24 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { binaryHead, describeDownload } from '../Flux/media/binary';
-import { sampleExpiry } from '../Flux/engine/output';
-import { readCallback } from '../Flux/transport/answers';
+import { readyJson } from '../Flux/engine/output';
+import { storeResult, unsubmittedJson } from '../Flux/engine/result';
+import { moderationReasons, moderationStage, readCallback, type Callback } from '../Flux/transport/answers';
 import { CREDENTIAL_TYPE } from '../Flux/transport/api';
+import { createRunControl, deadlineIn } from '../Flux/transport/clock';
 import { sameSecret } from '../Flux/transport/webhookSecret';
 
 /**
  * FLUX Trigger: starts a workflow when BFL calls back about a finished task (the FLUX node's
  * FLUX Trigger URL, or any client's webhook_url). Only callbacks carrying the credential's secret in
  * X-Webhook-Secret are accepted (compared in constant time); anything else is answered 401 and
- * starts nothing. The result is downloaded at once, since its URL expires.
+ * starts nothing. The result is downloaded at once, since its URL expires, and the item is the one
+ * the FLUX node outputs for a Ready task (what only the submitting node knows is null).
  */
 
-const DOWNLOAD_TIMEOUT_MS = 120_000;
+const DOWNLOAD_TIMEOUT_SECONDS = 120;
 
 export { readCallback };
-
-/** The result, streamed into binary data with plain httpRequest: the delivery host never gets a key. */
-async function downloadCallbackResult(context: IWebhookFunctions, sample: string, fileBaseName: string): Promise<{ binary: IBinaryData; described?: IDataObject }> {
-	const response = (await context.helpers.httpRequest({
-		method: 'GET',
-		url: sample,
-		encoding: 'stream',
-		json: false,
-		returnFullResponse: true,
-		timeout: DOWNLOAD_TIMEOUT_MS,
-	})) as { body: Parameters<IWebhookFunctions['helpers']['prepareBinaryData']>[0]; headers: Record<string, string | undefined> };
-	const mimeType = (response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
-	const binary = await context.helpers.prepareBinaryData(response.body, `${fileBaseName}.bin`, mimeType);
-	return { binary, described: describeDownload(binary, await binaryHead(context, binary), fileBaseName) };
-}
 
 export class FluxTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -125,32 +111,35 @@ export class FluxTrigger implements INodeType {
 		if (callback.status !== 'Ready' && statuses === 'ready') {
 			return { webhookResponse: { received: true, started: false } };
 		}
-		const json: IDataObject = { taskId: callback.taskId ?? null, status: callback.status };
 		const sample = typeof callback.result.sample === 'string' ? callback.result.sample : undefined;
-		if (callback.status !== 'Ready' || !sample) {
-			const reasons = (callback.details as IDataObject | undefined)?.['Moderation Reasons'];
-			Object.assign(json, {
-				...(Array.isArray(reasons) ? { reasons } : {}),
-				...(callback.status.endsWith('Moderated') ? { stage: callback.status.startsWith('Request') ? 'request' : 'content' } : {}),
-				...(callback.details ? { details: callback.details as IDataObject } : {}),
-			});
-			return { workflowData: [[{ json }]] };
-		}
-
-		const video = /\.mp4(\?|$)/i.test(sample);
-		Object.assign(json, {
-			prompt: callback.result.prompt ?? null,
-			seed: callback.result.seed ?? null,
-			duration: callback.result.duration ?? null,
-			sampleUrl: sample,
-			sampleUrlExpiresAt: sampleExpiry(sample, callback.result.end_time as number | undefined, video),
-		});
-		const item: INodeExecutionData = { json };
-		if (this.getNodeParameter('download', true) as boolean) {
-			const { binary, described } = await downloadCallbackResult(this, sample, `flux-${callback.taskId ?? 'result'}`);
-			if (described) Object.assign(json, described);
-			item.binary = { [String(this.getNodeParameter('binaryPropertyName', 'data') || 'data')]: binary };
-		}
-		return { workflowData: [[item]] };
+		if (callback.status !== 'Ready' || !sample) return { workflowData: [[{ json: endedJson(callback) }]] };
+		return { workflowData: [[await readyItem(this, callback, sample)]] };
 	}
+}
+
+/** A task that ended otherwise: its status, and BFL's reasons for a moderation. */
+function endedJson(callback: Callback): IDataObject {
+	const reasons = moderationReasons(callback.details);
+	const stage = moderationStage(callback.status);
+	return {
+		taskId: callback.taskId ?? null,
+		status: callback.status,
+		...(reasons.length ? { reasons } : {}),
+		...(stage ? { stage } : {}),
+		...(callback.details ? { details: callback.details as IDataObject } : {}),
+	};
+}
+
+/** The FLUX node's Ready item for this task, with the result downloaded unless turned off. */
+async function readyItem(context: IWebhookFunctions, callback: Callback, sample: string): Promise<INodeExecutionData> {
+	const video = /\.mp4(\?|$)/i.test(sample);
+	const result = { ...callback.result, sample, polls: 0 };
+	const json: IDataObject = { ...readyJson(unsubmittedJson(callback.taskId), {}, result, video), elapsedSeconds: null };
+	if (!(context.getNodeParameter('download', true) as boolean)) return { json };
+	const control = createRunControl(context.getNode(), undefined);
+	const ctx = { context, itemIndex: 0, taskId: callback.taskId };
+	const { binary, described } = await storeResult(ctx, sample, `flux-${callback.taskId ?? 'result'}`, deadlineIn(DOWNLOAD_TIMEOUT_SECONDS), control);
+	control.dispose();
+	Object.assign(json, described);
+	return { json, binary: { [String(context.getNodeParameter('binaryPropertyName', 'data') || 'data')]: binary } };
 }

@@ -1,14 +1,14 @@
-import type { IBinaryData, IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { binaryHead, describeDownload } from '../media/binary';
 import type { ReadyResult, TaskFailure } from '../transport/answers';
 import { deadlineIn, type Deadline } from '../transport/clock';
-import { downloadResult, extensionOf, type DownloadContext } from '../transport/download';
-import { asNodeError, taskError } from '../transport/errors';
+import type { DownloadContext } from '../transport/download';
+import { asNodeError } from '../transport/errors';
 import { waitForResult, type PollInput } from '../transport/poll';
 import type { HeldSlot } from './limiter';
 import { itemOf, readyJson } from './output';
 import { DOWNLOAD_DEFER_MS } from './pacing';
+import { storeResult } from './result';
 import type { Job, JobEnvironment, NewTask, Outcome } from './types';
 
 /**
@@ -117,18 +117,13 @@ export async function finish(env: JobEnvironment, job: Job, ready: IDataObject, 
 	// task's; the result's URL is valid for minutes).
 	await env.submitting.idle(DOWNLOAD_DEFER_MS);
 	await env.downloads.acquire(env.control.aborted);
-	let binary: IBinaryData;
-	let described: IDataObject | undefined;
+	let stored: Awaited<ReturnType<typeof storeResult>>;
 	try {
-		binary = await downloadResult(run.ctx, String(json.sampleUrl), fileBaseName, run.deadline, env.control);
-		described = describeDownload(binary, await binaryHead(env.context, binary), fileBaseName);
+		stored = await storeResult(run.ctx, String(json.sampleUrl), fileBaseName, run.deadline, env.control);
 	} finally {
 		env.downloads.release();
 	}
-	if (!described) {
-		throw taskError(run.ctx, `The result URL did not return an image or video (${binary.mimeType}, ${binary.fileSize})`);
-	}
-	Object.assign(json, described, { elapsedSeconds: (Date.now() - run.startedAt) / 1000 });
-	if (!binary.fileExtension) binary.fileExtension = extensionOf(binary.mimeType);
+	Object.assign(json, stored.described, { elapsedSeconds: (Date.now() - run.startedAt) / 1000 });
+	const binary = stored.binary;
 	return { item: itemOf(present(json), job.itemIndex, { [binaryPropertyName]: binary }) };
 }
