@@ -898,6 +898,8 @@ class Emulator {
 
 	/** POSTs the final poll answer to the task's webhook_url, with X-Webhook-Secret. */
 	async callWebhook(task) {
+		// A timer may fire a millisecond before Date.now() reaches readyAt: the answer must be final.
+		if (Date.now() < task.readyAt) return this.later(task.readyAt - Date.now() + 1, () => this.callWebhook(task));
 		const body = JSON.stringify(this.answer(task));
 		const headers = { 'content-type': 'application/json', ...(task.webhookSecret ? { 'x-webhook-secret': task.webhookSecret } : {}) };
 		const delivery = { taskId: task.id, url: task.webhookUrl, status: 0, error: /** @type {string | undefined} */ (undefined) };

@@ -169,8 +169,11 @@ test('a submit whose outcome is unknown (500) is never sent again on the retry',
 
 test('without Retry On Fail, the first failure stops the run at once (no waiting for the others)', async () => {
 	const fake = await fakeBfl();
+	// Four at a time: a task is Ready 150 ms after its submit at the earliest, so by the moderated
+	// item's first poll (450 ms at the latest) at most 4 × 3 tasks can have been submitted.
+	const limited = { ...parameters, options: { maxConcurrentTasks: 4 } };
 	const error = await failure(
-		runFluxOutputs({ version: 2, parameters, items: items('a moderate thing', ...Array.from({ length: 30 }, (_, i) => `picture ${i}`)) }),
+		runFluxOutputs({ version: 2, parameters: limited, items: items('a moderate thing', ...Array.from({ length: 30 }, (_, i) => `picture ${i}`)) }),
 	);
 	expect(error.message).toMatch(/Request Moderated/);
 	// Items still waiting for a slot were never submitted.
