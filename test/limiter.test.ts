@@ -24,6 +24,16 @@ function waiter(slots: TaskSlots, until?: Promise<never>, first = false) {
 	return Object.assign(state, { promise });
 }
 
+/** Every controller a test made is closed after it, so no probe timer outlives the test. */
+const made: TaskSlots[] = [];
+function track(slots: TaskSlots): TaskSlots {
+	made.push(slots);
+	return slots;
+}
+afterEach(() => {
+	for (const slots of made.splice(0)) slots.dispose();
+});
+
 async function settle() {
 	await sleep(5);
 }
@@ -34,7 +44,7 @@ async function holding(slots: TaskSlots, active: number) {
 }
 
 test('an execution starts with a few tasks and adds one for every task BFL accepts, up to the maximum', async () => {
-	const slots = new TaskSlots(24);
+	const slots = track(new TaskSlots(24));
 	expect(slots.limit).toBe(START_SLOTS);
 	const tickets = await Promise.all(Array.from({ length: START_SLOTS }, () => slots.acquire()));
 	const next = waiter(slots);
@@ -51,7 +61,7 @@ test('an execution starts with a few tasks and adds one for every task BFL accep
 });
 
 test('up to the maximum, slots are granted at once; beyond it items wait', async () => {
-	const slots = new TaskSlots(3);
+	const slots = track(new TaskSlots(3));
 	for (let index = 0; index < 3; index++) expect(await slots.acquire()).toEqual({ probe: false });
 	const fourth = waiter(slots);
 	await settle();
@@ -61,7 +71,7 @@ test('up to the maximum, slots are granted at once; beyond it items wait', async
 });
 
 test("a task of ours that ends frees its slot for the next waiting item at once, in order", async () => {
-	const slots = new TaskSlots(2);
+	const slots = track(new TaskSlots(2));
 	await slots.acquire();
 	await slots.acquire();
 	const first = waiter(slots);
@@ -76,21 +86,21 @@ test("a task of ours that ends frees its slot for the next waiting item at once,
 });
 
 test('a 429 lowers the limit to the tasks this execution holds, 0 when it holds none', async () => {
-	const slots = new TaskSlots(24);
+	const slots = track(new TaskSlots(24));
 	await holding(slots, 10);
 	// The 10th submit was refused: 9 of ours are running, so 9 is our share of the account.
 	slots.throttled();
 	expect(slots.limit).toBe(9);
 	expect(slots.inUse).toBe(9);
 
-	const alone = new TaskSlots(24);
+	const alone = track(new TaskSlots(24));
 	void alone.acquire();
 	alone.throttled();
 	expect(alone.limit).toBe(0);
 });
 
 test('holding nothing after a 429, the item does not retry at once: it waits for its probe', async () => {
-	const slots = new TaskSlots(24, () => 0);
+	const slots = track(new TaskSlots(24, () => 0));
 	await slots.acquire();
 	slots.throttled();
 	const retry = waiter(slots, undefined, true);
@@ -101,7 +111,7 @@ test('holding nothing after a 429, the item does not retry at once: it waits for
 });
 
 test('after a 429, a freed slot of ours goes to the throttled item without another 429', async () => {
-	const slots = new TaskSlots(24);
+	const slots = track(new TaskSlots(24));
 	await holding(slots, 5);
 	slots.throttled(); // the 5th was refused: 4 held, limit 4
 	const retry = waiter(slots, undefined, true);
@@ -114,7 +124,7 @@ test('after a 429, a freed slot of ours goes to the throttled item without anoth
 });
 
 test('while throttled, the first waiting item probes after a jittered delay, even at the limit', async () => {
-	const slots = new TaskSlots(24, () => 0); // the shortest delay: half the backoff
+	const slots = track(new TaskSlots(24, () => 0)); // the shortest delay: half the backoff
 	await slots.acquire();
 	await slots.acquire();
 	slots.throttled(); // 1 held, limit 1
@@ -127,7 +137,7 @@ test('while throttled, the first waiting item probes after a jittered delay, eve
 });
 
 test('a probe BFL accepts ends the throttling: every accepted task adds a slot again (slow start)', async () => {
-	const slots = new TaskSlots(24, () => 0);
+	const slots = track(new TaskSlots(24, () => 0));
 	await slots.acquire();
 	slots.throttled(); // 0 held, limit 0
 	const a = waiter(slots, undefined, true);
@@ -149,7 +159,7 @@ test('a probe BFL accepts ends the throttling: every accepted task adds a slot a
 });
 
 test('after a 429, an accepted submit into a slot of our own does not raise the limit', async () => {
-	const slots = new TaskSlots(24);
+	const slots = track(new TaskSlots(24));
 	await holding(slots, 3);
 	slots.throttled(); // 2 held
 	slots.release(); // 1 held
@@ -159,7 +169,7 @@ test('after a 429, an accepted submit into a slot of our own does not raise the 
 });
 
 test('the limit never grows past the maximum', async () => {
-	const slots = new TaskSlots(2, () => 0);
+	const slots = track(new TaskSlots(2, () => 0));
 	await slots.acquire();
 	slots.throttled();
 	const a = waiter(slots, undefined, true);
@@ -172,7 +182,7 @@ test('the limit never grows past the maximum', async () => {
 });
 
 test('repeated 429s back off exponentially up to the cap, and Retry-After wins', () => {
-	const slots = new TaskSlots(24, () => 1); // the longest delay: the whole backoff
+	const slots = track(new TaskSlots(24, () => 1)); // the longest delay: the whole backoff
 	const delays = Array.from({ length: 8 }, () => {
 		void slots.acquire();
 		return slots.throttled();
@@ -185,8 +195,8 @@ test('repeated 429s back off exponentially up to the cap, and Retry-After wins',
 });
 
 test('two executions throttled at the same moment probe at different times', () => {
-	const first = new TaskSlots(24);
-	const second = new TaskSlots(24);
+	const first = track(new TaskSlots(24));
+	const second = track(new TaskSlots(24));
 	const delays = Array.from({ length: 20 }, () => {
 		void first.acquire();
 		void second.acquire();
@@ -198,7 +208,7 @@ test('two executions throttled at the same moment probe at different times', () 
 });
 
 test('a waiting item that gives up (deadline, cancellation) leaves the queue and takes no slot', async () => {
-	const slots = new TaskSlots(1);
+	const slots = track(new TaskSlots(1));
 	await slots.acquire();
 	let giveUp!: (error: Error) => void;
 	const until = new Promise<never>((_, reject) => (giveUp = reject));
@@ -215,7 +225,7 @@ test('a waiting item that gives up (deadline, cancellation) leaves the queue and
 });
 
 test('closing stops every waiting item and every later one with the given error', async () => {
-	const slots = new TaskSlots(1);
+	const slots = track(new TaskSlots(1));
 	await slots.acquire();
 	const waiting = waiter(slots);
 	slots.close(new Error('not started'));
@@ -225,7 +235,7 @@ test('closing stops every waiting item and every later one with the given error'
 });
 
 test("BFL's Retry-After holds every submit back, even into a slot one of our tasks freed", async () => {
-	const slots = new TaskSlots(24);
+	const slots = track(new TaskSlots(24));
 	await holding(slots, 3);
 	slots.throttled(300); // 2 held; BFL said: not before 300 ms
 	const started = Date.now();

@@ -1,5 +1,5 @@
 /** The small rules of the transport, one behaviour each. */
-import { backoffDelay, retryAfterMs } from '../nodes/Flux/transport/clock';
+import { backoffDelay, createRunControl, deadlineIn, expires, pause, retryAfterMs } from '../nodes/Flux/transport/clock';
 import {
 	DurationEstimates,
 	firstPollDelay,
@@ -122,4 +122,40 @@ test('the Ready age is the quickest seen for the same key, and a quicker one wak
 	estimates.observe('flux-2-max|1024', { readyByMs: 9000, pendingMs: 8000 });
 	expect(estimates.expected('flux-2-pro|1024')).toEqual({ readyByMs: 3050, pendingMs: 2950 });
 	expect(estimates.expected('flux-2-max|1024')).toEqual({ readyByMs: 9000, pendingMs: 8000 });
+});
+
+describe('waits leave no timer behind', () => {
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+	const node = { id: 'n', name: 'FLUX', type: 'n8n-nodes-bfl.flux', typeVersion: 2, position: [0, 0] as [number, number], parameters: {} };
+
+	test("a deadline raced against a wait is cleared once the wait is over (not kept for the item's 300 s)", async () => {
+		const done = new AbortController();
+		const expiry = expires(deadlineIn(300), () => new Error('too late'), done.signal);
+		expect(jest.getTimerCount()).toBe(1);
+		done.abort();
+		await Promise.resolve();
+		expect(jest.getTimerCount()).toBe(0);
+		const settled = await Promise.race([expiry.then(() => 'settled', () => 'settled'), Promise.resolve('pending')]);
+		expect(settled).toBe('pending');
+	});
+
+	test('a pause ends at once when the execution is cancelled, its timer cleared', async () => {
+		const execution = new AbortController();
+		const control = createRunControl(node, execution.signal);
+		const paused = pause(control, 60_000);
+		expect(jest.getTimerCount()).toBe(1);
+		execution.abort();
+		await expect(paused).rejects.toThrow('The execution was cancelled');
+		expect(jest.getTimerCount()).toBe(0);
+	});
+
+	test('an interrupted pause resolves early and clears its timer', async () => {
+		const control = createRunControl(node, undefined);
+		const interrupt = new AbortController();
+		const paused = pause(control, 60_000, interrupt.signal);
+		interrupt.abort();
+		await expect(paused).resolves.toBeUndefined();
+		expect(jest.getTimerCount()).toBe(0);
+	});
 });

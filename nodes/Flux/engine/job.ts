@@ -67,7 +67,7 @@ async function submit(env: JobEnvironment, job: NewTask, run: TaskRun, slot: Hel
 			body: { ...request.body, ...media.values, ...webhook },
 			deadline: run.deadline,
 			control,
-			slot: { throttled: async (retryAfterMs) => await slot.throttled(retryAfterMs, giveUpAt(env, run)) },
+			slot: { throttled: async (retryAfterMs) => await slot.throttled(retryAfterMs, (done) => giveUpAt(env, run, done)) },
 		});
 	} catch (error) {
 		budget.release(reserved);
@@ -106,8 +106,8 @@ function recordUnknown(env: JobEnvironment, job: NewTask, error: NodeApiError): 
 }
 
 /** A throttled item waits for a slot until the run is cancelled or its deadline passes. */
-function giveUpAt(env: JobEnvironment, run: TaskRun): Promise<never> {
-	return Promise.race([env.control.aborted, expires(run.deadline, () => throttledTooLong(run.ctx, run.deadline))]);
+function giveUpAt(env: JobEnvironment, run: TaskRun, done: AbortSignal): Promise<never> {
+	return Promise.race([env.control.aborted, expires(run.deadline, () => throttledTooLong(run.ctx, run.deadline), done)]);
 }
 
 function throttledTooLong(ctx: ApiErrorContext, deadline: Deadline): Error {

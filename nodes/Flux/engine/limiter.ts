@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleepUnless } from '../transport/clock';
 
 /**
  * How many tasks one execution keeps active at BFL, per concurrency bucket. BFL's limit is per
@@ -53,6 +53,9 @@ export class TaskSlots {
 	private probeGeneration = 0;
 
 	private probeScheduled = false;
+
+	/** Aborts the pending probe's timer. */
+	private probeTimer = new AbortController();
 
 	/** Set when the run stops starting tasks: waiting items get this error instead of a slot. */
 	private closedWith?: Error;
@@ -145,6 +148,11 @@ export class TaskSlots {
 		for (const waiter of this.waiters.splice(0)) waiter.fail(error);
 	}
 
+	/** The run is over: a pending probe's timer is cleared (nothing waits any more). */
+	dispose(): void {
+		this.cancelProbe();
+	}
+
 	/** Jittered exponential backoff (half fixed, half random), so executions never probe in step. */
 	private backoff(): number {
 		const { baseMs, capMs } = PROBE_BACKOFF;
@@ -175,6 +183,7 @@ export class TaskSlots {
 	private cancelProbe(): void {
 		this.probeGeneration++;
 		this.probeScheduled = false;
+		this.probeTimer.abort();
 	}
 
 	/**
@@ -184,15 +193,20 @@ export class TaskSlots {
 	private scheduleProbe(delay = this.backoff(), replace = false): void {
 		if ((this.growing || this.current >= this.max) && !replace) return;
 		if (this.probeScheduled && !replace) return;
+		this.probeTimer.abort();
+		this.probeTimer = new AbortController();
 		const generation = ++this.probeGeneration;
 		this.probeScheduled = true;
-		void sleep(delay).then(() => {
-			if (generation !== this.probeGeneration) return;
-			this.probeScheduled = false;
-			if (this.waiters.length === 0 || this.closedWith) return;
-			if (this.active >= this.current) this.current = this.active + 1;
-			this.grantNext(true);
-		});
+		void sleepUnless(delay, this.probeTimer.signal).then(
+			() => {
+				if (generation !== this.probeGeneration) return;
+				this.probeScheduled = false;
+				if (this.waiters.length === 0 || this.closedWith) return;
+				if (this.active >= this.current) this.current = this.active + 1;
+				this.grantNext(true);
+			},
+			() => undefined, // replaced or cancelled
+		);
 	}
 }
 
@@ -215,11 +229,19 @@ export class HeldSlot {
 		this.slots.accepted(this.ticket);
 	}
 
-	/** BFL answered 429: the slot goes back, and the item waits at the head of the queue for another. */
-	async throttled(retryAfterMs: number | undefined, until: Promise<never>): Promise<void> {
+	/**
+	 * BFL answered 429: the slot goes back, and the item waits at the head of the queue for another
+	 * until `giveUp(done)` rejects; `done` aborts once the wait is over.
+	 */
+	async throttled(retryAfterMs: number | undefined, giveUp: (done: AbortSignal) => Promise<never>): Promise<void> {
 		this.holding = false;
 		this.slots.throttled(retryAfterMs);
-		this.ticket = await this.slots.acquire(until, true);
+		const done = new AbortController();
+		try {
+			this.ticket = await this.slots.acquire(giveUp(done.signal), true);
+		} finally {
+			done.abort();
+		}
 		this.holding = true;
 	}
 

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleepUnless } from '../transport/clock';
 
 /**
  * Downloads give way to submits: when a task ends its slot goes to the next item at once, and that
@@ -29,6 +29,8 @@ export class InFlight {
 	/** Resolves when nothing is in flight, or after `maxMs`. */
 	async idle(maxMs: number): Promise<void> {
 		if (this.count === 0) return;
-		await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), sleep(maxMs)]);
+		const woken = new AbortController();
+		this.waiters.push(() => woken.abort());
+		await sleepUnless(maxMs, woken.signal).catch(() => undefined);
 	}
 }

@@ -115,6 +115,8 @@ class Run {
 	/** Done, Moderated (when routed), in input order; or the first failure. */
 	outputs(early: Array<INodeExecutionData | undefined>): INodeExecutionData[][] {
 		this.control.dispose();
+		// Every item is done: no probe for a free slot may outlive the run.
+		for (const slots of this.slotsByBucket.values()) slots.dispose();
 		const node = this.context.getNode();
 		if (this.firstFailure) {
 			const { error, itemIndex } = this.firstFailure;

@@ -1,4 +1,5 @@
-import { NodeOperationError, sleep, type INode, type NodeApiError } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
+import { NodeOperationError, type INode, type NodeApiError } from 'n8n-workflow';
 
 /**
  * Time and cancellation for one execution: abortable sleeps, deadlines, retry backoff and
@@ -57,19 +58,45 @@ export function createRunControl(
 	return { node, signal: controller.signal, aborted, abort, dispose };
 }
 
-/** Sleeps `ms`, or rejects at once when the run is cancelled. */
-export async function pause(control: RunControl, ms: number): Promise<void> {
-	if (control.signal.aborted) throw cancelled(control);
-	await Promise.race([sleep(Math.max(0, ms)), control.aborted]);
+type AbortableSleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+/**
+ * n8n 1.x's `sleep(ms)` ignores a signal and its `sleepWithAbort(ms, signal)` honours one; 2.x
+ * exports only `sleep(ms, signal)`, which honours it. Whichever this n8n has, its timer is cleared
+ * when the signal aborts, so a finished wait leaves nothing running.
+ */
+const abortableSleep: AbortableSleep =
+	(n8nWorkflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ?? (n8nWorkflow.sleep as AbortableSleep);
+
+/**
+ * Resolves after `ms`, or rejects as soon as one of `signals` aborts, its timer cleared. Each
+ * sleep gets a signal of its own (1.x's helper leaves its listener on the signal it is given).
+ */
+export async function sleepUnless(ms: number, ...signals: AbortSignal[]): Promise<void> {
+	await abortableSleep(Math.max(0, ms), AbortSignal.any(signals));
 }
 
-/** A promise that rejects with `error()` when the deadline passes (for racing a wait). */
-export function expires(deadline: Deadline, error: () => Error): Promise<never> {
-	const expiry = sleep(Math.max(0, remaining(deadline))).then(() => {
-		throw error();
-	});
-	expiry.catch(() => undefined); // observed by races only
-	return expiry;
+/** Sleeps `ms`, or rejects at once when the run is cancelled. `interrupt` ends the sleep early (resolving). */
+export async function pause(control: RunControl, ms: number, interrupt?: AbortSignal): Promise<void> {
+	if (control.signal.aborted) throw cancelled(control);
+	try {
+		await sleepUnless(ms, control.signal, ...(interrupt ? [interrupt] : []));
+	} catch {
+		if (control.signal.aborted) throw cancelled(control);
+	}
+}
+
+/**
+ * A promise that rejects with `error()` when the deadline passes, for racing a wait; once `done`
+ * aborts (the wait is over) its timer is cleared and it never settles.
+ */
+export function expires(deadline: Deadline, error: () => Error, done: AbortSignal): Promise<never> {
+	return sleepUnless(remaining(deadline), done).then(
+		() => {
+			throw error();
+		},
+		() => new Promise<never>(() => undefined),
+	);
 }
 
 /** Exponential backoff with full jitter. */

@@ -115,12 +115,13 @@ class TaskWatch {
 			await pause(control, wait);
 			return false;
 		}
+		const replanned = new AbortController();
 		this.estimateChanged ??= this.input.expected.changed().then(() => true);
-		if (await Promise.race([pause(control, wait).then(() => false), this.estimateChanged])) {
-			this.estimateChanged = undefined;
-			return true;
-		}
-		return false;
+		void this.estimateChanged.then(() => replanned.abort());
+		await pause(control, wait, replanned.signal);
+		if (!replanned.signal.aborted) return false;
+		this.estimateChanged = undefined;
+		return true;
 	}
 
 	/** One GET; undefined when it is worth asking again (a transient failure, the grace for `Task not found`). */
