@@ -7,6 +7,6 @@ module.exports = {
 	// type-check every file again (that was most of a cold run).
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
 	testTimeout: 30000,
-	// The tests mostly wait on sockets and timers, not the CPU: two workers even on two cores.
-	maxWorkers: 2,
+	// The tests mostly wait on sockets and timers, not the CPU: three workers even on two cores.
+	maxWorkers: 3,
 };

@@ -9,6 +9,9 @@ import { sleep, type INodeExecutionData, type INodeParameters } from 'n8n-workfl
 import { startEmulator } from '../emulator/server';
 import { decode } from './fixtures';
 import { runFlux } from './harness';
+import { useFastPolls } from './support/fastPolls';
+
+useFastPolls();
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 interface LedgerEntry {

@@ -13,6 +13,9 @@ import { renderVideo } from '../emulator/video';
 import { makeImage } from './fixtures';
 import { API, runFlux } from './harness';
 import { zeroStream } from './node-helpers';
+import { useFastPolls } from './support/fastPolls';
+
+useFastPolls();
 
 const MB = 1000 * 1000; // BFL's "MB", read as 10^6 bytes (the stricter reading)
 const MEDIA = 'https://media.example.com';

@@ -9,6 +9,9 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { makeImage } from './fixtures';
 import { API, CREDENTIALS, runFlux, runFluxOutputs, TEST_KEY } from './harness';
+import { useFastPolls } from './support/fastPolls';
+
+useFastPolls();
 
 const CLUSTER = 'https://api.eu2.bfl.ai';
 const DELIVERY = 'https://delivery-eu1.bfl.ai';

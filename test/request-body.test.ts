@@ -28,6 +28,9 @@ import {
 import { mockTask } from './bfl-mock';
 import { makeImage } from './fixtures';
 import { API, runFlux, TEST_KEY, CREDENTIALS } from './harness';
+import { useFastPolls } from './support/fastPolls';
+
+useFastPolls();
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

@@ -8,6 +8,9 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { makeImage } from './fixtures';
 import { API, newExecution, runFlux, runFluxOutputs } from './harness';
+import { useFastPolls } from './support/fastPolls';
+
+useFastPolls();
 
 const CLUSTER = 'https://api.eu2.bfl.ai';
 const DELIVERY = 'https://delivery-eu1.bfl.ai';
