@@ -5,7 +5,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { PROBE_BACKOFF, START_SLOTS, TaskSlots, type Ticket } from '../nodes/Flux/engine/limiter';
+import { PROBE_BACKOFF, START_SLOTS, TaskSlots, type Ticket } from '../../../../nodes/Flux/engine/limiter';
 
 /** Acquires in the background; `granted` tells whether it got through yet. */
 function waiter(slots: TaskSlots, until?: Promise<never>, first = false) {

@@ -10,7 +10,7 @@ import nock from 'nock';
 import sharp from 'sharp';
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { renderVideo } from '../emulator/video';
+import { renderVideo } from '../../../../emulator/video';
 import {
 	fieldsFor,
 	MODELS_BY_ID,
@@ -24,11 +24,11 @@ import {
 	type ModelSpec,
 	type Operation,
 	type Resource,
-} from '../nodes/Flux/models';
-import { mockTask } from './bfl-mock';
-import { makeImage } from './fixtures';
-import { API, runFlux, TEST_KEY, CREDENTIALS } from './harness';
-import { useFastPolls } from './support/fastPolls';
+} from '../../../../nodes/Flux/models';
+import { mockTask } from '../../../support/bfl-mock';
+import { makeImage } from '../../../support/fixtures';
+import { API, runFlux, TEST_KEY, CREDENTIALS } from '../../../support/harness';
+import { useFastPolls } from '../../../support/fastPolls';
 
 useFastPolls();
 

@@ -7,11 +7,11 @@ import type { IBinaryData, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import nock from 'nock';
 
-import { FluxTrigger, readCallback } from '../nodes/FluxTrigger/FluxTrigger.node';
-import { sameSecret } from '../nodes/Flux/transport/webhookSecret';
-import { mockTask, readyAnswer } from './bfl-mock';
-import { makeImage } from './fixtures';
-import { runFlux } from './harness';
+import { FluxTrigger, readCallback } from '../../../nodes/FluxTrigger/FluxTrigger.node';
+import { sameSecret } from '../../../nodes/Flux/transport/webhookSecret';
+import { mockTask, readyAnswer } from '../../support/bfl-mock';
+import { makeImage } from '../../support/fixtures';
+import { runFlux } from '../../support/harness';
 
 const SECRET = 'a-long-enough-webhook-secret';
 

@@ -10,7 +10,7 @@ const { Readable } = require('node:stream');
 
 /** The text of a file of the repository, e.g. `nodes/Flux/models/flux3.ts`. @param {string} relative */
 function readSource(relative) {
-	return fs.readFileSync(path.join(__dirname, '..', relative), 'utf8');
+	return fs.readFileSync(path.join(__dirname, '..', '..', relative), 'utf8');
 }
 
 /**

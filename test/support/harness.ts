@@ -19,8 +19,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { BflApi } from '../credentials/BflApi.credentials';
-import { Flux } from '../nodes/Flux/Flux.node';
+import { BflApi } from '../../credentials/BflApi.credentials';
+import { Flux } from '../../nodes/Flux/Flux.node';
 
 export const TEST_KEY = 'bfl_test_placeholder_key_not_real';
 export const API = 'https://api.bfl.ai';

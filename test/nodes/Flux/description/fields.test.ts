@@ -6,9 +6,9 @@
  */
 import { NodeHelpers, type INodeProperties, type INodePropertyOptions, type INodeTypeDescription } from 'n8n-workflow';
 
-import { Flux } from '../nodes/Flux/Flux.node';
-import { fieldsFor, MODELS_BY_ID, parameterOf, type FieldSpec, type ModelSpec, type Operation } from '../nodes/Flux/models';
-import head from './fixtures/v1-description-head.json';
+import { Flux } from '../../../../nodes/Flux/Flux.node';
+import { fieldsFor, MODELS_BY_ID, parameterOf, type FieldSpec, type ModelSpec, type Operation } from '../../../../nodes/Flux/models';
+import head from '../../../support/fixtures/v1-description-head.json';
 
 const flux = new Flux();
 const DESCRIPTIONS: Record<number, INodeTypeDescription> = {

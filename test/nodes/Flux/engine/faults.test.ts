@@ -6,10 +6,10 @@
  */
 import { sleep, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
-import { startEmulator } from '../emulator/server';
-import { decode } from './fixtures';
-import { runFlux } from './harness';
-import { useFastPolls } from './support/fastPolls';
+import { startEmulator } from '../../../../emulator/server';
+import { decode } from '../../../support/fixtures';
+import { runFlux } from '../../../support/harness';
+import { useFastPolls } from '../../../support/fastPolls';
 
 useFastPolls();
 

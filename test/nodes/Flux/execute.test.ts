@@ -2,9 +2,9 @@
 import nock from 'nock';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { CLUSTER, DELIVERY, mockTask, readyAnswer } from './bfl-mock';
-import { decode, makeImage } from './fixtures';
-import { API, runFlux, TEST_KEY } from './harness';
+import { CLUSTER, DELIVERY, mockTask, readyAnswer } from '../../support/bfl-mock';
+import { decode, makeImage } from '../../support/fixtures';
+import { API, runFlux, TEST_KEY } from '../../support/harness';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

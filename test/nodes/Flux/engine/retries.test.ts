@@ -6,9 +6,9 @@
 import nock from 'nock';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { makeImage } from './fixtures';
-import { API, newExecution, runFlux, runFluxOutputs } from './harness';
-import { useFastPolls } from './support/fastPolls';
+import { makeImage } from '../../../support/fixtures';
+import { API, newExecution, runFlux, runFluxOutputs } from '../../../support/harness';
+import { useFastPolls } from '../../../support/fastPolls';
 
 useFastPolls();
 

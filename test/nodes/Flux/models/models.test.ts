@@ -21,8 +21,8 @@ import {
 	type NumberField,
 	type Operation,
 	type PriceInput,
-} from '../nodes/Flux/models';
-import { readSource } from './node-helpers';
+} from '../../../../nodes/Flux/models';
+import { readSource } from '../../../support/node-helpers';
 
 const MB = 1000 * 1000; // BFL's "MB", read as 10^6 bytes (the stricter reading)
 

@@ -3,10 +3,10 @@
  * differently (moov after mdat, 64-bit mdat, cut short), hand-built boxes for what the writer
  * does not produce (version 1 headers, rotation, fragments, other brands) and non-MP4 bytes.
  */
-import { renderVideo } from '../emulator/video';
-import { renderImage } from '../emulator/images';
-import { random } from '../emulator/random';
-import { sniffMp4 } from '../nodes/Flux/media/mp4';
+import { renderVideo } from '../../../../emulator/video';
+import { renderImage } from '../../../../emulator/images';
+import { random } from '../../../../emulator/random';
+import { sniffMp4 } from '../../../../nodes/Flux/media/mp4';
 
 // ---------------------------------------------------------------------------------------------
 // Box helpers (test-side, independent of the code under test)

@@ -7,9 +7,9 @@
 import nock from 'nock';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { makeImage } from './fixtures';
-import { API, CREDENTIALS, runFlux, runFluxOutputs, TEST_KEY } from './harness';
-import { useFastPolls } from './support/fastPolls';
+import { makeImage } from '../../../support/fixtures';
+import { API, CREDENTIALS, runFlux, runFluxOutputs, TEST_KEY } from '../../../support/harness';
+import { useFastPolls } from '../../../support/fastPolls';
 
 useFastPolls();
 

@@ -9,11 +9,11 @@ import nock from 'nock';
 import sharp from 'sharp';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { renderVideo } from '../emulator/video';
-import { makeImage } from './fixtures';
-import { API, runFlux } from './harness';
-import { zeroStream } from './node-helpers';
-import { useFastPolls } from './support/fastPolls';
+import { renderVideo } from '../../../../emulator/video';
+import { makeImage } from '../../../support/fixtures';
+import { API, runFlux } from '../../../support/harness';
+import { zeroStream } from '../../../support/node-helpers';
+import { useFastPolls } from '../../../support/fastPolls';
 
 useFastPolls();
 

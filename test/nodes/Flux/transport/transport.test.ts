@@ -1,5 +1,5 @@
 /** The small rules of the transport, one behaviour each. */
-import { backoffDelay, createRunControl, deadlineIn, expires, pause, retryAfterMs } from '../nodes/Flux/transport/clock';
+import { backoffDelay, createRunControl, deadlineIn, expires, pause, retryAfterMs } from '../../../../nodes/Flux/transport/clock';
 import {
 	DurationEstimates,
 	firstPollDelay,
@@ -8,9 +8,9 @@ import {
 	nextPollDelay,
 	pollDelay,
 	POLL_SCHEDULES,
-} from '../nodes/Flux/transport/cadence';
-import { detailText } from '../nodes/Flux/transport/errors';
-import { mayCarryKey } from '../nodes/Flux/transport/hosts';
+} from '../../../../nodes/Flux/transport/cadence';
+import { detailText } from '../../../../nodes/Flux/transport/errors';
+import { mayCarryKey } from '../../../../nodes/Flux/transport/hosts';
 
 test('Retry-After is read as seconds or as an HTTP date', () => {
 	const now = Date.parse('2026-11-26T10:00:00Z');
