@@ -6,7 +6,8 @@
  * checks on the source files (SOURCE_FILE_PATTERNS), and on the tarball `npm pack` makes (its
  * JavaScript and package.json). The scanner fails on errors; this script fails on any finding,
  * warnings included. Also checks what verification requires of the package itself: no runtime
- * dependencies, MIT, the community keyword, and only dist/ shipped.
+ * dependencies, MIT, the community keyword, and only dist/ shipped; and the house rules of nodes/
+ * (scripts/architecture.js: floors, file and function sizes, one home for requests and downloads).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { ESLint } from 'eslint';
 import glob from 'fast-glob';
 
 import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import architecture from './architecture.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
@@ -35,6 +37,14 @@ async function scan(label, dir, patterns) {
 		return false;
 	}
 	return true;
+}
+
+/** The floors, sizes and single homes of nodes/ (scripts/architecture.js). */
+function architectureRules() {
+	const problems = architecture.checkArchitecture(ROOT);
+	for (const problem of problems) console.log(`  ${problem}`);
+	console.log(`architecture: ${problems.length ? `${problems.length} problem(s)` : 'floors, sizes and single homes hold'}`);
+	return problems.length === 0;
 }
 
 function packageRules() {
@@ -58,6 +68,7 @@ async function main() {
 		const tarball = join(out, packed.trim().split('\n').pop() ?? '');
 		execFileSync('tar', ['-xzf', tarball, '-C', out]);
 		const results = [
+			architectureRules(),
 			packageRules(),
 			await scan('source', ROOT, SOURCE_FILE_PATTERNS),
 			await scan(`tarball (${tarball.split('/').pop()})`, join(out, 'package'), TARBALL_PATTERNS),
