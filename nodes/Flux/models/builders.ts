@@ -222,8 +222,10 @@ export function common(maxSafetyTolerance: number, formats: string[], defaultFor
 	return [seed(), safetyTolerance(maxSafetyTolerance), outputFormat(formats, defaultFormat), ...webhook()];
 }
 
-export const FLUX1_FORMATS = ['jpeg', 'png'];
+/** BFL's OpenAPI document: one output_format enum for every endpoint it serves (bfl-api-2026-12.md). */
 export const MODERN_FORMATS = ['jpeg', 'png', 'webp'];
+/** The endpoints BFL removed in 2025 (Canny, Depth) took these; they are not in the schema any more. */
+export const RETIRED_FORMATS = ['jpeg', 'png'];
 
 /** Price of one credit-per-megapixel model: the first output MP, each extra output MP, each input MP. */
 export function perMegapixel(first: number, extra: number): (input: PriceInput) => number {

@@ -3,7 +3,7 @@ import {
 	common,
 	finetune,
 	flat,
-	FLUX1_FORMATS,
+	MODERN_FORMATS,
 	guidance,
 	image,
 	imagePrompt,
@@ -59,7 +59,7 @@ function ultraFields(options: { raw: boolean }): FieldSpec[] {
 			description: 'How much the image prompt shapes the result, 0 to 1',
 		},
 		promptUpsampling(false),
-		...common(6, FLUX1_FORMATS, 'jpeg'),
+		...common(6, MODERN_FORMATS, 'jpeg'),
 	];
 }
 
@@ -75,7 +75,7 @@ export function fillFields(): FieldSpec[] {
 		steps(15, 50, 50),
 		guidance(1.5, 100, 60),
 		promptUpsampling(false),
-		...common(6, FLUX1_FORMATS, 'jpeg'),
+		...common(6, MODERN_FORMATS, 'jpeg'),
 	];
 }
 
@@ -96,7 +96,7 @@ function kontextModel(id: string, displayName: string, maxOnly: boolean, credits
 			promptUpsampling(false),
 			// Output png per the OpenAPI, jpeg per the guide; safety 0–6 per the OpenAPI, 0–2 with an
 			// input image per the edit guide [both uncertain].
-			...common(6, FLUX1_FORMATS, 'png'),
+			...common(6, MODERN_FORMATS, 'png'),
 		],
 	};
 }
@@ -126,7 +126,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		bucket: 'standard',
 		requireOneOf: ['prompt', 'image_prompt'],
 		price: flat(4),
-		fields: [prompt(false), ...flux1Size(), imagePrompt(), promptUpsampling(false), ...common(6, FLUX1_FORMATS, 'jpeg')],
+		fields: [prompt(false), ...flux1Size(), imagePrompt(), promptUpsampling(false), ...common(6, MODERN_FORMATS, 'jpeg')],
 	},
 	{
 		id: 'flux-dev',
@@ -145,7 +145,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 			steps(1, 50, 28),
 			guidance(1.5, 5, 3),
 			promptUpsampling(false),
-			...common(6, FLUX1_FORMATS, 'jpeg'),
+			...common(6, MODERN_FORMATS, 'jpeg'),
 		],
 	},
 	{
@@ -184,7 +184,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 			steps(15, 50, 50),
 			guidance(1.5, 100, 60),
 			promptUpsampling(false),
-			...common(6, FLUX1_FORMATS, 'jpeg'),
+			...common(6, MODERN_FORMATS, 'jpeg'),
 		],
 	},
 	{

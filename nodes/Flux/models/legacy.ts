@@ -1,4 +1,4 @@
-import { common, flat, FLUX1_FORMATS, guidance, image, imagePrompt, prompt, promptUpsampling, steps } from './builders';
+import { common, flat, guidance, MODERN_FORMATS, RETIRED_FORMATS, image, imagePrompt, prompt, promptUpsampling, steps } from './builders';
 import { flux1Size } from './flux1';
 import type { FieldSpec, ModelSpec, NumberField } from './types';
 
@@ -32,7 +32,7 @@ function controlModel(id: string, displayName: string, extra: FieldSpec[], guida
 			steps(15, 50, 50),
 			guidance(1, 100, guidanceDefault),
 			promptUpsampling(false),
-			...common(6, FLUX1_FORMATS, 'jpeg'),
+			...common(6, RETIRED_FORMATS, 'jpeg'),
 		],
 	};
 }
@@ -65,7 +65,7 @@ export const LEGACY_MODELS: ModelSpec[] = [
 				description: 'Guidance interval, 1 to 4',
 			},
 			promptUpsampling(false),
-			...common(6, FLUX1_FORMATS, 'jpeg'),
+			...common(6, MODERN_FORMATS, 'jpeg'),
 		],
 	},
 	controlModel(

@@ -78,8 +78,11 @@ const REFS4 = REFS8.slice(0, 4);
 const FLUX2_SIZE: Record<string, Range> = { width: [64, undefined, 0, 16], height: [64, undefined, 0, 16] };
 const FLUX1_SIZE: Record<string, Range> = { width: [256, 1440, 1024, 32], height: [256, 1440, 768, 32] };
 const SEED: Record<string, Range> = { seed: [0, 4294967295, 0] };
-const FLUX1_FORMATS: Expected['options'] = { output_format: [['jpeg', 'png'], 'jpeg'] };
 const MODERN = ['jpeg', 'png', 'webp'];
+/** BFL's OpenAPI has one output_format enum, jpeg|png|webp, on every endpoint it serves (bfl-api-2026-12.md, issue 19). */
+const FLUX1_FORMATS: Expected['options'] = { output_format: [MODERN, 'jpeg'] };
+/** Canny and Depth were removed in 2025, before the shared enum: as bfl-api.md §2.12–2.13 lists them. */
+const RETIRED_FORMATS: Expected['options'] = { output_format: [['jpeg', 'png'], 'jpeg'] };
 const FOUR_MP = 2048 * 2048;
 /** BFL: 20 MB or 20 MP per FLUX.2 / Kontext input image (bfl-api.md §1.6). */
 const FLUX2_INPUT: Partial<MediaLimits> = { maxBytes: 20 * MB, maxMegapixels: 20 };
@@ -161,7 +164,7 @@ function kontext(path: string, bucket: ConcurrencyBucket, credits: number): Expe
 		required: ['prompt', 'input_image'],
 		numbers: { ...SEED, safety_tolerance: [0, 6, 2] },
 		booleans: { prompt_upsampling: false },
-		options: { output_format: [['jpeg', 'png'], 'png'] },
+		options: { output_format: [MODERN, 'png'] },
 		aspectRatio: '',
 		media: references(REFS4, true),
 		references: 4,
@@ -202,7 +205,7 @@ function control(section: string, path: string, guidanceDefault: number, extraFi
 		requireOneOf: ['control_image', 'preprocessed_image'],
 		numbers: { ...SEED, ...extraNumbers, steps: [15, 50, 50], guidance: [1, 100, guidanceDefault], safety_tolerance: [0, 6, 2] },
 		booleans: { prompt_upsampling: false },
-		options: FLUX1_FORMATS,
+		options: RETIRED_FORMATS,
 		media: { control_image: { media: 'image', acceptsUrl: false }, preprocessed_image: { media: 'image', acceptsUrl: false } },
 		prices: [[{}, 5]],
 	};
