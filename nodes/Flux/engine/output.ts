@@ -95,5 +95,6 @@ export function readyJson(
 		sampleUrlExpiresAt: sampleExpiry(result.sample, result.end_time, video),
 		...(result.draft_cache ? { draftCache: result.draft_cache } : {}),
 		polls: result.polls,
+		...(result.unknownStatuses ? { unknownStatuses: result.unknownStatuses } : {}),
 	};
 }

@@ -6,10 +6,19 @@ import { z } from 'zod';
  * webhook callback. Anything not stated by BFL's references is read defensively here.
  */
 
-/** Statuses of a task still running; `Reasoning` and `Generating` are FLUX 3's stages. */
-export const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing']);
+/**
+ * Statuses of a task still running: `Reasoning` and `Generating` are FLUX 3's stages; clients in
+ * the wild also see `Queued`, `Processing` and `Uploading` (bfl-api-2026-12.md).
+ */
+export const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing', 'Uploading']);
 
 export const MODERATED = new Set(['Request Moderated', 'Content Moderated']);
+
+/**
+ * The documented end states; only these end a task. Any other status is taken as still running
+ * (BFL adds stages), polled until the deadline, and named once in the item's JSON [uncertain].
+ */
+export const TERMINAL = new Set(['Ready', 'Error', 'Failed', ...MODERATED, 'Task not found']);
 
 export const submitSchema = z.object({
 	id: z.string().min(1),
@@ -48,6 +57,8 @@ export type ReadyResult = TaskResult & {
 	/** The final charge, where BFL settles it on the last poll (FLUX 3 video). */
 	settledCost?: number | null;
 	polls: number;
+	/** Statuses BFL answered that the node does not know (it kept polling through them), in order. */
+	unknownStatuses?: string[];
 };
 
 /** An answer as JSON: n8n hands over unparseable JSON as text, which then reads as undefined. */

@@ -3,6 +3,7 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { apiRequest } from './api';
 import {
 	IN_PROGRESS,
+	TERMINAL,
 	moderationReasons,
 	moderationStage,
 	parseAnswer,
@@ -13,16 +14,14 @@ import {
 } from './answers';
 import type { ApiErrorContext } from './caller';
 import { firstPollDelay, nearReadyFrom, nextPollDelay, type PollSchedule, type ReadyAge } from './cadence';
-import { backoffDelay, cancelled, pause, remaining, type Deadline, type RunControl } from './clock';
+import { backoffDelay, cancelled, pause, remaining, retryAfterMs, type Deadline, type RunControl } from './clock';
 import { describeHttpError, isTransient, taskError, toApiError } from './errors';
-import { mayCarryKey } from './hosts';
 
 /** GET the returned polling_url until the task ends: bounded by the deadline, cancellable, retried on transient failures. */
 
 /** `Task not found` right after submitting can mean the cluster has not caught up yet. */
 export const TASK_NOT_FOUND_GRACE_MS = 5000;
 const POLL_TIMEOUT_MS = 30_000;
-
 export interface PollInput {
 	pollingUrl: string;
 	/** Hosts that may receive the key (the API's, the finetune host's). */
@@ -68,16 +67,18 @@ class TaskWatch {
 
 	private estimateChanged: Promise<boolean> | undefined;
 
-	private readonly submittedAt: number;
+	private readonly unknownStatuses: string[] = [];
 
-	private readonly withKey: boolean;
+	/** BFL's Retry-After on a poll answered 429: the task exists, the next poll waits at least this long. */
+	private retryAfter = 0;
+
+	private readonly submittedAt: number;
 
 	constructor(
 		private readonly ctx: ApiErrorContext,
 		private readonly input: PollInput,
 	) {
 		this.submittedAt = input.submittedAt ?? Date.now();
-		this.withKey = mayCarryKey(input.pollingUrl, input.apiHosts);
 	}
 
 	private get noun(): string {
@@ -102,7 +103,9 @@ class TaskWatch {
 		const age = Date.now() - this.submittedAt;
 		const cadence = nextPollDelay(age, schedule, expected, this.nearReadyPolls);
 		const firstWait = earlier ? 0 : expected === undefined ? firstPollDelay(schedule) : cadence;
-		const wait = this.failures > 0 ? Math.max(cadence, retryWait) : this.poll === 0 ? firstWait : cadence;
+		const planned = this.failures > 0 ? Math.max(cadence, retryWait) : this.poll === 0 ? firstWait : cadence;
+		const wait = Math.max(planned, this.retryAfter);
+		this.retryAfter = 0;
 		// A close poll is one made from the grid's start on (counted when planned).
 		if (expected !== undefined && age + wait >= nearReadyFrom(expected.readyByMs, schedule)) this.nearReadyPolls++;
 		return wait;
@@ -138,12 +141,14 @@ class TaskWatch {
 		let raw: unknown;
 		this.sentAge = Date.now() - this.submittedAt;
 		try {
-			raw = this.withKey ? await apiRequest(this.ctx.context, request) : await this.ctx.context.helpers.httpRequest(request);
+			raw = await apiRequest(this.ctx.context, request, this.input.apiHosts);
 		} catch (error) {
 			if (control.signal.aborted) throw cancelled(control);
 			const failure = describeHttpError(error);
 			if (failure.status === 404 && this.inGrace()) return undefined;
 			if (!isTransient(failure)) throw toApiError(this.ctx, failure, `waiting for the ${this.noun}`);
+			// 429 on a poll: the task exists and is not resubmitted; the same URL is asked again, later.
+			if (failure.status === 429) this.retryAfter = retryAfterMs(failure.headers['retry-after']) ?? 0;
 			this.failures++;
 			this.lastStatus = failure.status ? `HTTP ${failure.status}` : (failure.code ?? 'network error');
 			return undefined;
@@ -167,14 +172,16 @@ class TaskWatch {
 	private read(answer: PollAnswer): ReadyResult | undefined {
 		const status = (answer.status ?? answer.state) as string;
 		this.lastStatus = typeof answer.progress === 'number' ? `${status}, ${Math.round(answer.progress * 100)} %` : status;
-		if (IN_PROGRESS.has(status)) {
+		if (!TERMINAL.has(status)) {
+			if (!IN_PROGRESS.has(status) && !this.unknownStatuses.includes(status)) this.unknownStatuses.push(status);
 			this.pendingAge = this.sentAge;
 			return undefined;
 		}
 		if (status === 'Ready') {
 			if (!answer.result?.sample) throw taskError(this.ctx, `BFL reported the task Ready but sent no ${this.noun} URL`);
 			if (!this.input.earlier) this.input.expected?.observe({ readyByMs: this.sentAge, pendingMs: this.pendingAge });
-			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: this.poll };
+			const unknown = this.unknownStatuses.length ? { unknownStatuses: [...this.unknownStatuses] } : {};
+			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: this.poll, ...unknown };
 		}
 		if (status === 'Task not found' && this.inGrace()) return undefined;
 		throw terminalError(this.ctx, status, answer.details, this.input);
@@ -192,16 +199,11 @@ class TaskWatch {
 function terminalError(ctx: ApiErrorContext, status: string, details: unknown, input: PollInput): TaskFailure {
 	const stage = moderationStage(status);
 	if (stage) return moderationError(ctx, status, stage, moderationReasons(details), input);
-	let error: TaskFailure;
-	if (status === 'Task not found') {
-		error = taskError(ctx, 'BFL does not know this task (Task not found)', 'It may have expired, or live on another BFL cluster: use its polling URL.');
-	} else {
-		const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
-		error =
-			status === 'Error' || status === 'Failed'
-				? taskError(ctx, `BFL could not generate the ${input.noun ?? 'result'} (${status})${detail}`)
-				: taskError(ctx, `BFL reported an unexpected status "${status}"${detail}`, 'The node treats unknown statuses as failures.');
-	}
+	const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
+	const error: TaskFailure =
+		status === 'Task not found'
+			? taskError(ctx, 'BFL does not know this task (Task not found)', 'It may have expired, or live on another BFL cluster: use its polling URL.')
+			: taskError(ctx, `BFL could not generate the ${input.noun ?? 'result'} (${status})${detail}`);
 	error.taskStatus = status;
 	return error;
 }

@@ -2,7 +2,7 @@
 import nock from 'nock';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { CLUSTER, DELIVERY, mockTask, readyAnswer } from '../../support/bfl-mock';
+import { CLUSTER, DELIVERY, mockTask, newRecorded, readyAnswer } from '../../support/bfl-mock';
 import { decode, makeImage } from '../../support/fixtures';
 import { API, runFlux, TEST_KEY } from '../../support/harness';
 
@@ -131,7 +131,6 @@ describe('a task that does not end Ready', () => {
 			{ status: 'Content Moderated', details: { 'Moderation Reasons': ['NSFW'] } },
 			/moderation blocked the generated image \(Content Moderated\): NSFW/,
 		],
-		['an unknown status', { status: 'Exploded' }, /unexpected status "Exploded"/],
 	];
 
 	test.each(cases)('%s ends the item with a clear message and the task id', async (_, answer, message) => {
@@ -140,6 +139,112 @@ describe('a task that does not end Ready', () => {
 		expect(error.message).toMatch(message);
 		expect(error.description).toContain('Task ID: bad-1');
 		expect(error.context?.itemIndex).toBe(0);
+	});
+
+	test('a status the node does not know is polled through until Ready; the item names it once', async () => {
+		const rendering = { id: 'new-stage', status: 'Rendering', result: null };
+		mockTask({
+			endpoint: 'flux-2-pro',
+			id: 'new-stage',
+			image: await makeImage('png'),
+			answers: [rendering, { id: 'new-stage', status: 'Uploading', result: null }, rendering, readyAnswer('new-stage', `${DELIVERY}/results/new-stage/sample.png`)],
+		});
+		const [item] = await runFlux({ parameters: generate });
+		expect(item.json.status).toBe('Ready');
+		expect(item.json.unknownStatuses).toEqual(['Rendering']);
+		expect(item.binary?.data).toBeDefined();
+	});
+
+	test('a status the node does not know until the deadline ends the item with the timeout, naming that status', async () => {
+		mockTask({ endpoint: 'flux-2-pro', id: 'stuck', answers: Array.from({ length: 20 }, () => ({ id: 'stuck', status: 'Rendering', result: null })) });
+		const error = await errorOf(runFlux({ parameters: { ...generate, options: { timeoutSeconds: 2 } } }));
+		expect(error.message).toMatch(/Timed out after 2 s waiting for the image \(last status: Rendering\)/);
+		expect(error.description).toContain('Task ID: stuck');
+	});
+
+	test('a poll answered 429 is asked again at the same URL after Retry-After; the task is never resubmitted', async () => {
+		const recorded = newRecorded();
+		const pollTimes: number[] = [];
+		nock(API).post('/v1/flux-2-pro').reply(function (path, body) {
+			recorded.submits.push({ path, body: body as Record<string, unknown>, headers: { ...this.req.headers } });
+			return [200, { id: 'busy-1', polling_url: `${CLUSTER}/v1/get_result?id=busy-1`, cost: 3 }];
+		});
+		nock(CLUSTER)
+			.get('/v1/get_result')
+			.query({ id: 'busy-1' })
+			.times(2)
+			.reply(() => {
+				pollTimes.push(Date.now());
+				return [429, { detail: 'Too many requests' }, { 'retry-after': '1' }];
+			});
+		nock(CLUSTER)
+			.get('/v1/get_result')
+			.query({ id: 'busy-1' })
+			.reply(() => {
+				pollTimes.push(Date.now());
+				return [200, readyAnswer('busy-1', `${DELIVERY}/results/busy-1/sample.png`)];
+			});
+		nock(DELIVERY).get('/results/busy-1/sample.png').reply(200, await makeImage('png'), { 'content-type': 'image/png' });
+		const [item] = await runFlux({ parameters: generate });
+		expect(item.json.status).toBe('Ready');
+		expect(recorded.submits).toHaveLength(1);
+		expect(pollTimes).toHaveLength(3);
+		expect(pollTimes[1] - pollTimes[0]).toBeGreaterThanOrEqual(950);
+		expect(pollTimes[2] - pollTimes[1]).toBeGreaterThanOrEqual(950);
+	});
+
+	test('a poll redirected on its host is followed with the key; one redirected to another host is followed without it', async () => {
+		const OTHER = 'https://elsewhere.example.net';
+		const seen: Array<{ host: string; key: unknown }> = [];
+		nock(API).post('/v1/flux-2-pro').reply(200, { id: 'moved-1', polling_url: `${CLUSTER}/v1/get_result?id=moved-1` });
+		nock(CLUSTER)
+			.get('/v1/get_result')
+			.query({ id: 'moved-1' })
+			.reply(function () {
+				seen.push({ host: 'cluster', key: this.req.headers['x-key'] });
+				return [307, '', { location: `${CLUSTER}/v2/get_result?id=moved-1` }];
+			});
+		nock(CLUSTER)
+			.get('/v2/get_result')
+			.query({ id: 'moved-1' })
+			.reply(function () {
+				seen.push({ host: 'cluster (moved)', key: this.req.headers['x-key'] });
+				return [302, '', { location: `${OTHER}/poll/moved-1` }];
+			});
+		nock(OTHER)
+			.get('/poll/moved-1')
+			.reply(function () {
+				seen.push({ host: 'elsewhere', key: this.req.headers['x-key'] });
+				return [200, readyAnswer('moved-1', `${DELIVERY}/results/moved-1/sample.png`)];
+			});
+		nock(DELIVERY)
+			.get('/results/moved-1/sample.png')
+			.reply(302, '', { location: `${OTHER}/files/moved-1.png` });
+		nock(OTHER)
+			.get('/files/moved-1.png')
+			.reply(function () {
+				seen.push({ host: 'elsewhere (download)', key: this.req.headers['x-key'] });
+				return [200, png, { 'content-type': 'image/png' }];
+			});
+		const png = await makeImage('png');
+		const [item] = await runFlux({ parameters: generate });
+		expect(item.json.status).toBe('Ready');
+		expect(await decode(Buffer.from(item.binary!.data.data, 'base64'))).toMatchObject({ format: 'png' });
+		expect(seen).toEqual([
+			{ host: 'cluster', key: TEST_KEY },
+			{ host: 'cluster (moved)', key: TEST_KEY },
+			{ host: 'elsewhere', key: undefined },
+			{ host: 'elsewhere (download)', key: undefined },
+		]);
+	});
+
+	test('a submit redirected to another host is not sent on (the key and the paid request stay home)', async () => {
+		const OTHER = 'https://elsewhere.example.net';
+		nock(API).post('/v1/flux-2-pro').reply(307, '', { location: `${OTHER}/v1/flux-2-pro` });
+		const elsewhere = nock(OTHER).post('/v1/flux-2-pro').reply(200, { id: 'stolen' });
+		const error = await errorOf(runFlux({ parameters: generate }));
+		expect(error.message).toMatch(/BFL answered 307 while submitting the task/);
+		expect(elsewhere.isDone()).toBe(false);
 	});
 
 	test('moderation hints at the safety tolerance and its range', async () => {
