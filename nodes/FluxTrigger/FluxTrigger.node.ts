@@ -14,13 +14,13 @@ import { storeResult, unsubmittedJson } from '../Flux/engine/result';
 import { moderationReasons, moderationStage, readCallback, type Callback } from '../Flux/transport/answers';
 import { CREDENTIAL_TYPE } from '../Flux/transport/api';
 import { createRunControl, deadlineIn } from '../Flux/transport/clock';
-import { sameSecret } from '../Flux/transport/webhookSecret';
+import { provesSecret, type CallbackProof } from '../Flux/transport/webhookSecret';
 
 /**
  * FLUX Trigger: starts a workflow when BFL calls back about a finished task (the FLUX node's
- * FLUX Trigger URL, or any client's webhook_url). Only callbacks carrying the credential's secret in
- * X-Webhook-Secret are accepted (compared in constant time); anything else is answered 401 and
- * starts nothing. The result is downloaded at once, since its URL expires, and the item is the one
+ * FLUX Trigger URL, or any client's webhook_url). Only callbacks that prove the credential's secret
+ * (echoed in X-Webhook-Secret, or an X-BFL-Signature HMAC of the raw body; compared in constant
+ * time) are accepted; anything else is answered 401 and starts nothing. The result is downloaded at once, since its URL expires, and the item is the one
  * the FLUX node outputs for a Ready task (what only the submitting node knows is null).
  */
 
@@ -100,9 +100,8 @@ export class FluxTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { webhookSecret: secret } = await this.getCredentials(CREDENTIAL_TYPE);
-		const given = this.getHeaderData()['x-webhook-secret'];
-		if (!sameSecret(typeof given === 'string' ? given : '', String(secret ?? ''))) {
-			this.getResponseObject().status(401).json({ error: 'Unauthorized: X-Webhook-Secret does not match' });
+		if (!provesSecret(callbackProof(this), String(secret ?? ''))) {
+			this.getResponseObject().status(401).json({ error: 'Unauthorized: neither X-Webhook-Secret nor X-BFL-Signature proves the secret' });
 			return { noWebhookResponse: true };
 		}
 
@@ -115,6 +114,12 @@ export class FluxTrigger implements INodeType {
 		if (callback.status !== 'Ready' || !sample) return { workflowData: [[{ json: endedJson(callback) }]] };
 		return { workflowData: [[await readyItem(this, callback, sample)]] };
 	}
+}
+
+/** The headers and the body exactly as BFL sent them (n8n keeps the raw bytes for webhooks). */
+function callbackProof(context: IWebhookFunctions): CallbackProof {
+	const raw = (context.getRequestObject() as { rawBody?: Buffer }).rawBody;
+	return { headers: context.getHeaderData() as Record<string, unknown>, rawBody: raw ?? Buffer.from(JSON.stringify(context.getBodyData() ?? {})) };
 }
 
 /** A task that ended otherwise: its status, and BFL's reasons for a moderation. */

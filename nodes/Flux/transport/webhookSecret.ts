@@ -1,4 +1,11 @@
-/** The webhook secret of the BFL credential: the FLUX node sends it, the FLUX Trigger checks it. */
+import { createHmac, timingSafeEqual } from 'crypto';
+
+/**
+ * The webhook secret of the BFL credential: the FLUX node sends it with each task that calls
+ * back, and whatever takes BFL's callbacks checks it. BFL's SDK echoes the secret in
+ * `X-Webhook-Secret`; BFL's skills describe `X-BFL-Signature: sha256=<HMAC-SHA256 of the raw body>`
+ * instead [uncertain which BFL sends]: a callback is accepted when either proves the secret.
+ */
 
 export const MIN_SECRET_LENGTH = 16;
 
@@ -9,4 +16,32 @@ export function sameSecret(given: string, expected: string): boolean {
 	let difference = a.length ^ b.length;
 	for (let index = 0; index < b.length; index++) difference |= (a.length ? a[index % a.length] : 0) ^ b[index];
 	return difference === 0 && b.length > 0;
+}
+
+/** `sha256=<hex>` over these exact bytes with the secret, as BFL's skills describe the signature. */
+export function signatureOf(body: Buffer, secret: string): string {
+	return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** Whether a signature header is this body's, compared in constant time. */
+function signedWith(header: string, body: Buffer, secret: string): boolean {
+	const expected = Buffer.from(signatureOf(body, secret), 'utf8');
+	const given = Buffer.from(header.trim().toLowerCase(), 'utf8');
+	return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export interface CallbackProof {
+	/** Lower-cased header names, as n8n gives them. */
+	headers: Record<string, unknown>;
+	/** The body exactly as received. */
+	rawBody: Buffer;
+}
+
+/** A callback proves the secret by echoing it, or by signing its raw body with it. */
+export function provesSecret({ headers, rawBody }: CallbackProof, secret: string): boolean {
+	if (secret.length === 0) return false;
+	const echoed = headers['x-webhook-secret'];
+	if (typeof echoed === 'string' && sameSecret(echoed, secret)) return true;
+	const signature = headers['x-bfl-signature'];
+	return typeof signature === 'string' && signedWith(signature, rawBody, secret);
 }

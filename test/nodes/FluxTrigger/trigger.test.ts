@@ -8,7 +8,7 @@ import type { IBinaryData, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import nock from 'nock';
 
 import { FluxTrigger, readCallback } from '../../../nodes/FluxTrigger/FluxTrigger.node';
-import { sameSecret } from '../../../nodes/Flux/transport/webhookSecret';
+import { sameSecret, signatureOf } from '../../../nodes/Flux/transport/webhookSecret';
 import { mockTask, readyAnswer } from '../../support/bfl-mock';
 import { makeImage } from '../../support/fixtures';
 import { runFlux } from '../../support/harness';
@@ -18,6 +18,8 @@ const SECRET = 'a-long-enough-webhook-secret';
 interface Call {
 	headers?: Record<string, string>;
 	body: IDataObject;
+	/** The bytes as sent (default: the body as JSON). */
+	rawBody?: Buffer;
 	parameters?: Record<string, unknown>;
 	download?: Buffer;
 }
@@ -30,6 +32,7 @@ async function callWebhook(call: Call) {
 		getCredentials: async () => ({ apiKey: 'bfl_placeholder', webhookSecret: SECRET }),
 		getHeaderData: () => call.headers ?? {},
 		getBodyData: () => call.body,
+		getRequestObject: () => ({ rawBody: call.rawBody ?? Buffer.from(JSON.stringify(call.body)) }),
 		getNodeParameter: (name: string, fallback: unknown) => call.parameters?.[name] ?? fallback,
 		getResponseObject: () => ({
 			status(code: number) {
@@ -140,4 +143,37 @@ test("the trigger's item is the FLUX node's Ready item for the same task (what o
 		nock.cleanAll();
 		nock.enableNetConnect();
 	}
+});
+
+describe('a callback signed with X-BFL-Signature (HMAC-SHA256 of the raw body)', () => {
+	const raw = Buffer.from(JSON.stringify(ready));
+
+	test('is accepted when the signature is the body\'s, with or without X-Webhook-Secret', async () => {
+		const png = await makeImage('png', 8, 8);
+		const signed = await callWebhook({ headers: { 'x-bfl-signature': signatureOf(raw, SECRET) }, body: ready, rawBody: raw, download: png });
+		expect(signed.response.status).toBeUndefined();
+		expect(signed.result.workflowData?.[0][0].json).toMatchObject({ taskId: 'task-123', status: 'Ready' });
+	});
+
+	test('a wrong signature, a body replayed with another body\'s signature, and a missing header are 401', async () => {
+		const other = Buffer.from(JSON.stringify({ ...ready, id: 'task-999' }));
+		const attempts: Array<Record<string, string>> = [
+			{ 'x-bfl-signature': signatureOf(raw, 'another-secret-of-some-length') },
+			{ 'x-bfl-signature': signatureOf(other, SECRET) },
+			{ 'x-bfl-signature': 'sha256=' },
+			{},
+		];
+		for (const headers of attempts) {
+			const { result, response, downloads } = await callWebhook({ headers, body: ready, rawBody: raw });
+			expect({ headers, status: response.status }).toEqual({ headers, status: 401 });
+			expect(result).toEqual({ noWebhookResponse: true });
+			expect(downloads).toHaveLength(0);
+		}
+	});
+
+	test('the signature is over the bytes received, not the parsed JSON', async () => {
+		const spaced = Buffer.from(JSON.stringify(ready, null, 2));
+		const { response } = await callWebhook({ headers: { 'x-bfl-signature': signatureOf(raw, SECRET) }, body: ready, rawBody: spaced });
+		expect(response.status).toBe(401);
+	});
 });
