@@ -90,9 +90,10 @@ export function toolJson(json: IDataObject): IDataObject {
 		cost: json.cost ?? null,
 	};
 	if (url) {
+		const until = json.sampleUrlExpiresAt ? ` at ${json.sampleUrlExpiresAt}` : '';
 		compact.note = video
-			? 'The video URL is signed and expires (about an hour); download it or show it now.'
-			: 'The image URL is signed and expires 10 minutes after generation; use it now (it can be passed to this tool again as an input image).';
+			? `The video URL is signed and expires${until}; download it or show it now.`
+			: `The image URL is signed and expires${until}; use it now (it can be passed to this tool again as an input image).`;
 	}
 	return compact;
 }

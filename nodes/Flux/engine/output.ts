@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, NodeApiError } from 'n8n-workflow
 
 import type { ModelSpec } from '../models';
 import type { ModerationOutcome, ReadyResult, SubmitAnswer, TaskFailure } from '../transport/answers';
+import { signedUrlExpiry } from '../transport/download';
 
 /**
  * The JSON an item carries: after the submit, when Ready (the FLUX Trigger's items too), and when
@@ -55,12 +56,8 @@ export function moderatedJson(error: TaskFailure, model: string | undefined, pro
 
 /** Expiry of a signed result URL: its `se=` parameter, else a lifetime after the task ended. */
 export function sampleExpiry(sample: string, endTime: number | null | undefined, video: boolean): string {
-	try {
-		const signedExpiry = Date.parse(new URL(sample).searchParams.get('se') ?? '');
-		if (!Number.isNaN(signedExpiry)) return new Date(signedExpiry).toISOString();
-	} catch {
-		// not a URL we can read: use the documented lifetime
-	}
+	const signed = signedUrlExpiry(sample);
+	if (signed) return signed.toISOString();
 	const ended = endTime ? endTime * 1000 : Date.now();
 	return new Date(ended + (video ? VIDEO_SAMPLE_LIFETIME_MS : SAMPLE_LIFETIME_MS)).toISOString();
 }

@@ -96,11 +96,11 @@ export async function downloadResult(
 		if (control.signal.aborted) throw cancelled(control);
 		const failure = describeHttpError(error);
 		if (failure.status === 403 || failure.status === 404 || failure.status === 410) {
-			throw taskError(
-				ctx,
-				`The result URL is no longer valid (${failure.status})`,
-				'BFL result URLs expire (images 10 minutes after the task ends); run the item again.',
-			);
+			const expiry = signedUrlExpiry(url);
+			const when = expiry
+				? `Its signature says it expired at ${expiry.toISOString()}${expiry.getTime() > Date.now() ? ' (not yet: the delivery host refused it anyway)' : ''}.`
+				: 'BFL result URLs expire (images about 10 minutes after the task ends).';
+			throw taskError(ctx, `The result URL is no longer valid (${failure.status})`, `${when} Run the item again, or Get Result with its polling URL for a fresh link.`);
 		}
 		throw toApiError(ctx, failure, 'downloading the result');
 	}
@@ -166,4 +166,14 @@ export async function fetchLimited(
 		},
 		(error) => !(error instanceof TooLarge) && !(error instanceof WrongKind) && isTransient(describeHttpError(error)),
 	);
+}
+
+/** The expiry a signed result URL carries in its `se=` parameter (BFL's delivery hosts), if it does. */
+export function signedUrlExpiry(url: string): Date | undefined {
+	try {
+		const expiry = Date.parse(new URL(url).searchParams.get('se') ?? '');
+		return Number.isNaN(expiry) ? undefined : new Date(expiry);
+	} catch {
+		return undefined;
+	}
 }

@@ -247,6 +247,16 @@ describe('a task that does not end Ready', () => {
 		expect(elsewhere.isDone()).toBe(false);
 	});
 
+	test("an expired result URL is reported with the expiry its signature (se=) states", async () => {
+		const sample = `${DELIVERY}/results/old-1/sample.png?se=2020-01-01T00%3A10%3A00Z&sig=abc`;
+		mockTask({ endpoint: 'flux-2-pro', id: 'old-1', answers: [readyAnswer('old-1', sample)] });
+		nock(DELIVERY).get('/results/old-1/sample.png').query(true).reply(403, 'AuthenticationFailed');
+		const error = await errorOf(runFlux({ parameters: generate }));
+		expect(error.message).toMatch(/result URL is no longer valid \(403\)/);
+		expect(error.description).toMatch(/expired at 2020-01-01T00:10:00\.000Z/);
+		expect(error.description).toContain('Task ID: old-1');
+	});
+
 	test('moderation hints at the safety tolerance and its range', async () => {
 		mockTask({ endpoint: 'flux-2-pro', id: 'mod', answers: [{ id: 'mod', status: 'Content Moderated', result: null }] });
 		const error = await errorOf(runFlux({ parameters: { ...generate, modelOptions: { safetyTolerance: 1 } } }));

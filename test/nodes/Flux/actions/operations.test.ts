@@ -248,6 +248,7 @@ describe('as an AI Agent tool', () => {
 		expect(item.binary).toBeUndefined();
 		expect(Object.keys(item.json).sort()).toEqual(['cost', 'expiresAt', 'height', 'imageUrl', 'model', 'note', 'seed', 'taskId', 'width']);
 		expect(item.json.imageUrl).toBe(`${DELIVERY}/results/t1/sample.png`);
+		expect(item.json.note).toContain(`expires at ${item.json.expiresAt}`);
 		expect(nock.pendingMocks().some((mock) => mock.includes('delivery'))).toBe(true); // never downloaded
 	});
 
