@@ -14,8 +14,12 @@ const CREATIVE: Operation[] = ['generate', 'animate', 'extend'];
 /** Longest output: used to price a video whose duration BFL picks. */
 export const MAX_VIDEO_SECONDS = 20;
 
-// Keyframes: no limits stated; FLUX 3's reference-image limits assumed [uncertain].
-const keyframeLimits: Partial<MediaLimits> = { maxBytes: 15 * MB, minSide: 256, maxMegapixels: 16 };
+// Keyframes: PNG, JPEG or WebP, at most 20 MB and at least 256×256 each (bfl-api-2026-12.md §1.7);
+// FLUX 3's 16 MP per reference image assumed [uncertain].
+const keyframeLimits: Partial<MediaLimits> = { maxBytes: 20 * MB, minSide: 256, maxMegapixels: 16 };
+
+/** Timed keyframes at least one frame (24 fps) apart. */
+export const MIN_KEYFRAME_GAP_SECONDS = 1 / 24;
 
 // Credits per second of output (docs pricing via a brief, consistent with fal's figures).
 const PER_SECOND: Record<string, Record<string, number>> = {
@@ -103,7 +107,7 @@ export const VIDEO_MODELS: ModelSpec[] = [
 				if (timed === 0 && frames.length >= 3 && (body.duration === undefined || body.duration === 'auto')) {
 					return { field: 'duration', type: 'missing', message: 'is required with 3 or more untimed keyframes (5 to 20)' };
 				}
-				return undefined;
+				return timed > 0 ? keyframeTimes(frames as Array<[number, unknown]>, body.duration) : undefined;
 			},
 		],
 		fields: [
@@ -122,7 +126,8 @@ export const VIDEO_MODELS: ModelSpec[] = [
 					'1 to 10 images: one = first frame, two = first and last, more = spread evenly. Binary property names or URLs, separated by commas or new lines; "3.5: data2" places an image at 3.5 s.',
 				hint: 'E.g. data, data2, or timed: 0: data, 4: https://…/end.png. Three or more untimed images need a duration.',
 			},
-			videoInput('start_video', 'The video to continue from its last frames', {}, ['extend']),
+			// The clip to continue: at most 15 s and 50 MB (bfl-api-2026-12.md §1.8).
+			videoInput('start_video', 'The video to continue from its last frames', { maxSeconds: 15 }, ['extend']),
 			{
 				api: 'draft_cache',
 				kind: 'media',
@@ -229,6 +234,25 @@ export const VIDEO_MODELS: ModelSpec[] = [
 		],
 	},
 ];
+
+/**
+ * Timed keyframes: strictly ascending, at least one frame apart, and inside the video: its
+ * duration when one is given (with "auto" BFL ends the clip at the last one, at most 20 s).
+ */
+function keyframeTimes(frames: Array<[number, unknown]>, duration: unknown) {
+	const length = typeof duration === 'number' ? duration : MAX_VIDEO_SECONDS;
+	for (let index = 0; index < frames.length; index++) {
+		const at = frames[index][0];
+		const previous = index > 0 ? frames[index - 1][0] : undefined;
+		if (previous !== undefined && at - previous < MIN_KEYFRAME_GAP_SECONDS - 1e-9) {
+			return { field: 'keyframes', type: 'value_error', message: `must be at least 1/24 s apart and in ascending order; got ${previous} s then ${at} s` };
+		}
+		if (at > length + 1e-9) {
+			return { field: 'keyframes', type: 'value_error', message: `must lie inside the video (0 to ${length} s); got a keyframe at ${at} s` };
+		}
+	}
+	return undefined;
+}
 
 /** The node operation a flux-3-video `mode` stands for (long aliases included). */
 export function modeOperation(mode: unknown): Operation | undefined {

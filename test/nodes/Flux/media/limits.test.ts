@@ -160,6 +160,36 @@ describe('parameters', () => {
 		expect(error.message).toMatch(/Duration \(duration\) is required with 3 or more untimed keyframes/);
 	});
 
+	test('timed keyframes out of order, closer than one frame, or past the duration', async () => {
+		const animate = { resource: 'video', operation: 'animate', prompt: 'a kite rises' };
+		const descending = await refused({ ...animate, keyframes: '0: a, 4: b, 2: c', duration: 5 });
+		expect(descending.message).toMatch(/Keyframes \(keyframes\).*ascending order; got 4 s then 2 s/);
+		const tooClose = await refused({ ...animate, keyframes: '0: a, 0.02: b', duration: 5 });
+		expect(tooClose.message).toMatch(/Keyframes \(keyframes\) must be at least 1\/24 s apart/);
+		const past = await refused({ ...animate, keyframes: '0: a, 7: b', duration: 6 });
+		expect(past.message).toMatch(/Keyframes \(keyframes\) must lie inside the video \(0 to 6 s\); got a keyframe at 7 s/);
+	});
+
+	test('a keyframe image under 256×256 or over 20 MB', async () => {
+		const small = await makeImage('png', 200, 300);
+		const error = await refused(
+			{ resource: 'video', operation: 'animate', prompt: 'a kite rises', keyframes: 'a', duration: 5 },
+			{ items: item({ a: binaryOf(small, 'image/png') }) },
+		);
+		expect(error.message).toMatch(/^Keyframes \(keyframes\): .*200×300; FLUX 3 Video needs at least 256×256/);
+		const huge = await refused(
+			{ resource: 'video', operation: 'animate', prompt: 'a kite rises', keyframes: 'a', duration: 5 },
+			{ items: item({ a: { ...binaryOf(small, 'image/png'), bytes: 21 * MB } }) },
+		);
+		expect(huge.message).toMatch(/^Keyframes \(keyframes\): the image is 21 MB; FLUX 3 Video takes at most 20 MB/);
+	});
+
+	test('a video to extend longer than 15 s', async () => {
+		const clip = renderVideo({ width: 64, height: 48, seconds: 16 });
+		const error = await refused({ resource: 'video', operation: 'extend', prompt: 'then it rains', startVideo: 'data' }, { items: item({ data: binaryOf(clip, 'video/mp4') }) });
+		expect(error.message).toMatch(/^Video to Extend \(startVideo\): .*16\.0 s long; FLUX 3 Video takes at most 15 s/);
+	});
+
 	test('timed and untimed keyframes mixed', async () => {
 		const error = await refused({ resource: 'video', operation: 'animate', prompt: 'a kite rises', keyframes: '0: a, b' });
 		expect(error.message).toMatch(/Keyframes \(keyframes\).*mix/);

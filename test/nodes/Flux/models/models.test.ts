@@ -10,8 +10,10 @@ import {
 	BUCKET_LIMITS,
 	fieldsFor,
 	limitsOf,
+	modelLabel,
 	MODELS,
 	MODELS_BY_ID,
+	modelsFor,
 	pathOf,
 	referenceImageCount,
 	type ConcurrencyBucket,
@@ -364,8 +366,9 @@ const EXPECTED: Record<string, Expected> = {
 		},
 		strings: { version: 'latest' },
 		media: {
-			keyframes: { media: 'image', acceptsUrl: true, list: { min: 1, max: 10, timed: true, maxSeconds: 20 } },
-			start_video: { media: 'video', acceptsUrl: true, limits: { maxBytes: 50 * MB, maxSeconds: 20 } },
+			// bfl-api-2026-12.md §1.7–1.8: keyframes ≤ 20 MB and ≥ 256×256 each; a clip to extend ≤ 15 s and ≤ 50 MB.
+			keyframes: { media: 'image', acceptsUrl: true, list: { min: 1, max: 10, timed: true, maxSeconds: 20 }, limits: { maxBytes: 20 * MB, minSide: 256 } },
+			start_video: { media: 'video', acceptsUrl: true, limits: { maxBytes: 50 * MB, maxSeconds: 15 } },
 			draft_cache: { media: 'bundle', acceptsUrl: true },
 		},
 		references: 0,
@@ -733,4 +736,16 @@ describe.each(DOUBTS)('a doubt stays written down: %s', (_what, file, pattern) =
 	test(`nodes/Flux/models/${file} says so`, () => {
 		expect(readSource(`nodes/Flux/models/${file}`)).toMatch(pattern);
 	});
+});
+
+test('Kontext [pro] and [max] say they are deprecated and point to FLUX.2 [pro], and still run', () => {
+	for (const id of ['flux-kontext-pro', 'flux-kontext-max']) {
+		const spec = MODELS_BY_ID.get(id) as ModelSpec;
+		expect(spec.deprecatedFor).toBe('flux-2-pro');
+		expect(modelLabel(spec)).toMatch(/\(Deprecated\)$/);
+		expect(spec.description).toMatch(/Deprecated by BFL \(use FLUX\.2 \[pro\]\)/);
+		expect(modelsFor(2, 'image', 'edit')).toContain(spec);
+		expect(modelsFor(1, 'image', 'edit')).toContain(spec);
+	}
+	expect(MODELS.filter((spec) => spec.deprecatedFor).map((spec) => spec.id).sort()).toEqual(['flux-kontext-max', 'flux-kontext-pro']);
 });
