@@ -11,7 +11,7 @@ import {
 
 import { readyJson } from '../Flux/engine/output';
 import { storeResult, unsubmittedJson } from '../Flux/engine/result';
-import { moderationReasons, moderationStage, readCallback, type Callback } from '../Flux/transport/answers';
+import { moderationReasons, moderationStage, readCallback, resultOutputs, type Callback, type TaskResult } from '../Flux/transport/answers';
 import { CREDENTIAL_TYPE } from '../Flux/transport/api';
 import { createRunControl, deadlineIn } from '../Flux/transport/clock';
 import { provesSecret, type CallbackProof } from '../Flux/transport/webhookSecret';
@@ -110,7 +110,7 @@ export class FluxTrigger implements INodeType {
 		if (callback.status !== 'Ready' && statuses === 'ready') {
 			return { webhookResponse: { received: true, started: false } };
 		}
-		const sample = typeof callback.result.sample === 'string' ? callback.result.sample : undefined;
+		const [sample] = resultOutputs(callback.result as TaskResult).samples;
 		if (callback.status !== 'Ready' || !sample) return { workflowData: [[{ json: endedJson(callback) }]] };
 		return { workflowData: [[await readyItem(this, callback, sample)]] };
 	}

@@ -91,6 +91,9 @@ export function readyJson(
 		sampleUrl: result.sample,
 		sampleUrlExpiresAt: sampleExpiry(result.sample, result.end_time, video),
 		...(result.draft_cache ? { draftCache: result.draft_cache } : {}),
+		// Several outputs of one task (FLUX 3 Video drafts): the first is the item's, all are listed.
+		...(result.samples && result.samples.length > 1 ? { sampleUrls: result.samples } : {}),
+		...(result.draft_caches && result.draft_caches.length > 1 ? { draftCaches: result.draft_caches } : {}),
 		polls: result.polls,
 		...(result.unknownStatuses ? { unknownStatuses: result.unknownStatuses } : {}),
 	};

@@ -83,7 +83,9 @@ function kontextModel(id: string, displayName: string, maxOnly: boolean, credits
 	return {
 		id,
 		displayName,
-		description: 'FLUX.1 Kontext: text-to-image and in-context editing, about 1 MP',
+		// BFL's OpenAPI marks both Kontext endpoints deprecated and its docs point to FLUX.2 [pro].
+		description: 'Deprecated by BFL (use FLUX.2 [pro]); FLUX.1 Kontext: text-to-image and in-context editing, about 1 MP',
+		deprecatedFor: 'flux-2-pro',
 		resource: 'image',
 		operations: ['generate', 'edit'],
 		versions: [1, 2],

@@ -52,6 +52,7 @@ export function fieldLabel(field: FieldSpec): string {
 }
 
 export function modelLabel(model: ModelSpec): string {
+	if (model.deprecatedFor) return `${model.displayName} (Deprecated)`;
 	return model.legacy ? `${model.displayName} (Legacy)` : model.displayName;
 }
 

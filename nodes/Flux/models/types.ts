@@ -153,6 +153,8 @@ export interface ModelSpec {
 	/** Node versions offering the model: new endpoints from 2; endpoints BFL removed stay in 1. */
 	versions: number[];
 	legacy?: boolean;
+	/** BFL marks the endpoint deprecated and points to this model instead; it keeps working. */
+	deprecatedFor?: string;
 	bucket: ConcurrencyBucket;
 	/** Largest width × height, where the model takes width and height. */
 	maxPixels?: number;

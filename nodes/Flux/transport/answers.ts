@@ -37,6 +37,9 @@ const resultSchema = z.object({
 	end_time: z.number().nullable().optional(),
 	duration: z.number().nullable().optional(),
 	draft_cache: z.string().nullable().optional(),
+	/** FLUX 3 Video, newest BFL material: every output as a list, the singular keys its first [uncertain]. */
+	samples: z.array(z.string()).nullable().optional(),
+	draft_caches: z.array(z.string()).nullable().optional(),
 });
 
 export const pollSchema = z.object({
@@ -60,6 +63,13 @@ export type ReadyResult = TaskResult & {
 	/** Statuses BFL answered that the node does not know (it kept polling through them), in order. */
 	unknownStatuses?: string[];
 };
+
+/** A result's outputs: the lists where BFL sends them, else the singular keys. */
+export function resultOutputs(result: TaskResult | null | undefined): { samples: string[]; draftCaches: string[] } {
+	const samples = result?.samples?.length ? result.samples : result?.sample ? [result.sample] : [];
+	const draftCaches = result?.draft_caches?.length ? result.draft_caches : result?.draft_cache ? [result.draft_cache] : [];
+	return { samples, draftCaches };
+}
 
 /** An answer as JSON: n8n hands over unparseable JSON as text, which then reads as undefined. */
 export function parseAnswer(raw: unknown): unknown {

@@ -8,6 +8,7 @@ import {
 	moderationStage,
 	parseAnswer,
 	pollSchema,
+	resultOutputs,
 	type PollAnswer,
 	type ReadyResult,
 	type TaskFailure,
@@ -178,10 +179,12 @@ class TaskWatch {
 			return undefined;
 		}
 		if (status === 'Ready') {
-			if (!answer.result?.sample) throw taskError(this.ctx, `BFL reported the task Ready but sent no ${this.noun} URL`);
+			const { samples, draftCaches } = resultOutputs(answer.result);
+			if (!samples.length) throw taskError(this.ctx, `BFL reported the task Ready but sent no ${this.noun} URL`);
 			if (!this.input.earlier) this.input.expected?.observe({ readyByMs: this.sentAge, pendingMs: this.pendingAge });
 			const unknown = this.unknownStatuses.length ? { unknownStatuses: [...this.unknownStatuses] } : {};
-			return { ...answer.result, sample: answer.result.sample, settledCost: answer.cost, polls: this.poll, ...unknown };
+			const drafts = draftCaches.length ? { draft_cache: draftCaches[0], draft_caches: draftCaches } : {};
+			return { ...answer.result, sample: samples[0], samples, ...drafts, settledCost: answer.cost, polls: this.poll, ...unknown };
 		}
 		if (status === 'Task not found' && this.inGrace()) return undefined;
 		throw terminalError(this.ctx, status, answer.details, this.input);

@@ -4,6 +4,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { CLUSTER, DELIVERY, mockTask, newRecorded, readyAnswer } from '../../support/bfl-mock';
 import { decode, makeImage } from '../../support/fixtures';
+import { renderVideo } from '../../../emulator/video';
 import { API, runFlux, TEST_KEY } from '../../support/harness';
 
 beforeAll(() => nock.disableNetConnect());
@@ -421,5 +422,36 @@ describe('continue on fail', () => {
 		expect(out[1].json.error).toMatch(/Request Moderated/);
 		expect(out[2].json.error).toMatch(/Prompt \(prompt\) is required/);
 		expect(out[2].json.taskId).toBeUndefined();
+	});
+});
+
+describe('a FLUX 3 video', () => {
+	const animate = { resource: 'video', operation: 'generate', prompt: 'waves at dawn', duration: 6 };
+
+	test('whose result comes as lists (samples, draft_caches) is the first of them; every one is listed', async () => {
+		const clip = renderVideo({ width: 64, height: 48, seconds: 2, seed: 1 });
+		const first = `${DELIVERY}/results/vid-1/sample.mp4`;
+		const answer = {
+			id: 'vid-1',
+			status: 'Ready',
+			result: { sample: first, samples: [first, `${DELIVERY}/results/vid-1/sample-2.mp4`], draft_caches: [`${DELIVERY}/c1.bin`, `${DELIVERY}/c2.bin`], seed: null },
+		};
+		mockTask({ endpoint: 'flux-3-video', id: 'vid-1', answers: [answer] });
+		nock(DELIVERY).get('/results/vid-1/sample.mp4').reply(200, clip, { 'content-type': 'video/mp4' });
+		const [item] = await runFlux({ version: 2, parameters: animate });
+		expect(item.json.sampleUrl).toBe(first);
+		expect(item.json.sampleUrls).toEqual(answer.result.samples);
+		expect(item.json.draftCache).toBe(`${DELIVERY}/c1.bin`);
+		expect(item.json.draftCaches).toEqual(answer.result.draft_caches);
+		expect(item.binary?.data.mimeType).toBe('video/mp4');
+	});
+
+	test('reports the length of the MP4 that came back, not the length asked for', async () => {
+		const clip = renderVideo({ width: 64, height: 48, seconds: 5, seed: 2 });
+		const sample = `${DELIVERY}/results/vid-2/sample.mp4`;
+		mockTask({ endpoint: 'flux-3-video', id: 'vid-2', answers: [readyAnswer('vid-2', sample)] });
+		nock(DELIVERY).get('/results/vid-2/sample.mp4').reply(200, clip, { 'content-type': 'video/mp4' });
+		const [item] = await runFlux({ version: 2, parameters: animate });
+		expect(item.json.videoSeconds).toBe(5);
 	});
 });
