@@ -1,0 +1,75 @@
+// @ts-check
+'use strict';
+/**
+ * GET /v1/get_result?id=…&cluster=…: a task's answer, as polls and webhooks see it. A rebuilt URL
+ * without the cluster token, or a poll on another host than the one that took the task, finds
+ * nothing.
+ */
+const { settle } = require('../accounts');
+const { signedUrl } = require('../delivery');
+const { pollFault } = require('../faults');
+const { json, problem } = require('../http/respond');
+const { statusOf } = require('./tasks');
+
+/** @typedef {import('../types').Task} Task */
+/** @typedef {import('../server').Emulator} Emulator */
+
+const REASONS = { 'Request Moderated': 'Emulated request moderation', 'Content Moderated': 'Emulated content moderation' };
+
+/** @param {string} id @param {string} status */
+function blank(id, status) {
+	return { id, status, result: null, progress: null, details: null, preview: null };
+}
+
+/** The get_result answer for a task right now (its charge settled first). @param {Emulator} emulator @param {Task} task */
+function answer(emulator, task) {
+	const now = Date.now();
+	settle(emulator, task);
+	const status = statusOf(task, now);
+	const base = blank(task.id, status);
+	if (!task.faults['request-moderated'] && now < task.readyAt) {
+		const progress = Math.round(((now - task.createdAt) / Math.max(1, task.readyAt - task.createdAt)) * 100) / 100;
+		return { ...base, progress };
+	}
+	// Videos carry the settled charge on their final answer (SettledCostResultResponse).
+	const settledCost = task.resource === 'video' ? { cost: task.charged } : {};
+	if (status === 'Request Moderated' || status === 'Content Moderated') {
+		return { ...base, details: { 'Moderation Reasons': [REASONS[status]] }, ...settledCost };
+	}
+	if (status === 'Error') return { ...base, details: { message: 'Emulated generation failure' }, ...settledCost };
+	return { ...base, result: result(emulator, task), ...settledCost };
+}
+
+/** A Ready task's result: its signed URLs, prompt, seed and times. @param {Emulator} emulator @param {Task} task */
+function result(emulator, task) {
+	return {
+		sample: signedUrl(emulator, task, `sample.${task.format}`),
+		...(task.draft ? { draft_cache: signedUrl(emulator, task, 'draft_cache.bin') } : {}),
+		prompt: task.prompt,
+		seed: task.seed,
+		start_time: task.createdAt / 1000,
+		end_time: task.readyAt / 1000,
+		duration: (task.readyAt - task.createdAt) / 1000,
+	};
+}
+
+/**
+ * @param {Emulator} emulator @param {import('../types').Site} site @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res @param {URL} url @param {import('../types').LedgerEntry} entry
+ */
+async function poll(emulator, site, req, res, url, entry) {
+	const id = url.searchParams.get('id');
+	if (!id) return json(res, 422, { detail: [problem(['query', 'id'], 'Field required', 'missing')] });
+	entry.taskId = id;
+	const task = emulator.tasks.get(id);
+	const notFound = blank(id, 'Task not found');
+	if (!task || task.site !== site.name || url.searchParams.get('cluster') !== site.token) return json(res, 200, notFound);
+	task.polls++;
+	const faulted = pollFault(task, req, res, notFound);
+	if (faulted !== undefined) return faulted;
+	const body = answer(emulator, task);
+	entry.answer = body.status;
+	return json(res, 200, body);
+}
+
+module.exports = { answer, poll };

@@ -1,0 +1,85 @@
+// @ts-check
+'use strict';
+/**
+ * A task's life: created on submit, Pending (FLUX 3: Reasoning, then Generating) until its
+ * generation time has passed, then Ready, or how its faults end it (Request Moderated at once,
+ * Content Moderated, Error).
+ */
+const crypto = require('node:crypto');
+const { pathOf } = require('../../dist/nodes/Flux/models/index.js');
+
+/** @typedef {import('../types').Task} Task */
+/** @typedef {import('../types').ModelSpec} ModelSpec */
+
+/** FLUX 3 tasks show `Reasoning` and `Generating` between Pending and Ready. @param {ModelSpec} model */
+function reasons(model) {
+	return model.id.startsWith('flux-3-');
+}
+
+/**
+ * A new task for an accepted, paid request.
+ * @param {{ config: import('../config').Config, site: import('../types').Site, key: string, model: ModelSpec,
+ *   body: Record<string, any>, faults: import('../types').Faults, quote: import('./pricing').Quote }} request
+ * @returns {Task}
+ */
+function createTask({ config, site, key, model, body, faults, quote }) {
+	const id = crypto.randomUUID();
+	const now = Date.now();
+	const video = model.resource === 'video';
+	const generationMs = Number(faults.slow ?? (video ? config.videoGenerationMs : config.generationMs));
+	const formatField = model.fields.find((field) => field.api === 'output_format');
+	return {
+		id,
+		key,
+		site: site.name,
+		endpoint: model.id,
+		path: pathOf(model),
+		resource: model.resource,
+		bucket: model.bucket,
+		reasoning: reasons(model),
+		createdAt: now,
+		readyAt: faults['request-moderated'] ? now : now + generationMs,
+		seed: Number.isInteger(body.seed) ? body.seed : crypto.randomInt(0, 2 ** 31),
+		prompt: String(body.prompt ?? ''),
+		format: video ? 'mp4' : (body.output_format ?? /** @type {any} */ (formatField)?.default ?? 'jpeg'),
+		width: quote.width,
+		height: quote.height,
+		seconds: quote.seconds,
+		draft: video && body.draft === true,
+		faults,
+		cost: quote.cost,
+		settledCost: quote.settledCost,
+		/** Credits charged so far: the submit cost, then the settled charge (0 when moderated). */
+		charged: quote.cost,
+		settled: false,
+		polls: 0,
+		downloads: 0,
+		webhookUrl: body.webhook_url,
+		webhookSecret: body.webhook_secret,
+		output: undefined,
+		bundle: undefined,
+	};
+}
+
+/** The status of a task still running: FLUX 3 reasons, then generates. @param {Task} task @param {number} now */
+function phase(task, now) {
+	if (!task.reasoning) return 'Pending';
+	const share = (now - task.createdAt) / Math.max(1, task.readyAt - task.createdAt);
+	return share < 1 / 3 ? 'Pending' : share < 2 / 3 ? 'Reasoning' : 'Generating';
+}
+
+/** A task's status right now. @param {Task} task */
+function statusOf(task, now = Date.now()) {
+	if (task.faults['request-moderated']) return 'Request Moderated';
+	if (now < task.readyAt) return phase(task, now);
+	if (task.faults['content-moderated']) return 'Content Moderated';
+	if (task.faults.error) return 'Error';
+	return 'Ready';
+}
+
+/** @param {import('../types').Site} site @param {string} id */
+function pollingUrl(site, id) {
+	return `${site.apiBase}/v1/get_result?id=${id}&cluster=${site.token}`;
+}
+
+module.exports = { createTask, statusOf, pollingUrl };

@@ -1,0 +1,80 @@
+// @ts-check
+'use strict';
+/**
+ * Injected failures, set for every task (config `faults`, e.g. POST /_emulator/config
+ * {"faults": {"poll-500": 0.3}}) or per task by a prompt token `[[name]]` or `[[name=value]]`
+ * (the prompt's tokens win). A task keeps the faults it was submitted with.
+ *
+ * Task outcome: request-moderated, content-moderated, error, slow=<ms>, noise (an incompressible
+ * image, for memory benchmarks).
+ * Submit: submit-500, submit-malformed (the task is created, its answer cut off).
+ * Polls: poll-500=<rate 0..1>, poll-reset=<rate> (the connection is destroyed),
+ * poll-malformed=<rate>, not-found-ms=<ms> (Task not found for that long after submit).
+ * Delivery: delivery-fail-once (503 on the first download), delivery-slow=<ms>.
+ */
+const { json, text, truncatedJson } = require('./http/respond');
+
+/** @typedef {import('./types').Task} Task */
+/** @typedef {import('./types').Faults} Faults */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+
+/** `[[name]]` / `[[name=value]]` tokens in a prompt. @returns {Record<string, string | boolean>} */
+function promptFaults(prompt) {
+	/** @type {Record<string, string | boolean>} */
+	const faults = {};
+	for (const match of String(prompt ?? '').matchAll(/\[\[([a-z0-9-]+)(?:=([^\]]+))?\]\]/g)) {
+		faults[match[1]] = match[2] ?? true;
+	}
+	return faults;
+}
+
+/** The faults of a new task: the configured ones, then its prompt's. @returns {Faults} */
+function taskFaults(config, prompt) {
+	return { ...config.faults, ...promptFaults(prompt) };
+}
+
+/** A fault's rate 0..1 (`true` = always). @param {Faults} faults @param {string} name */
+function rate(faults, name) {
+	return Number(faults[name] === true ? 1 : faults[name]);
+}
+
+/** Whether a rate fault strikes this time. @param {Faults} faults @param {string} name */
+function strikes(faults, name) {
+	return Boolean(faults[name]) && Math.random() < rate(faults, name);
+}
+
+/** submit-500: answered before any task exists. @param {Faults} faults @param {ServerResponse} res */
+function failedSubmit(faults, res) {
+	return faults['submit-500'] ? json(res, 500, { detail: 'Internal Server Error' }) : undefined;
+}
+
+/** submit-malformed: the task exists, its submit answer is cut off. @param {Task} task @param {ServerResponse} res */
+function malformedSubmit(task, res) {
+	return task.faults['submit-malformed'] ? truncatedJson(res, '{"id": "' + task.id + '", "polling_url": ') : undefined;
+}
+
+/**
+ * The fault that answers this poll instead of the task, if one strikes: Task not found while
+ * young, a reset connection (status 0), a 500, or a cut-off answer.
+ * @param {Task} task @param {import('node:http').IncomingMessage} req @param {ServerResponse} res @param {object} notFound
+ */
+function pollFault(task, req, res, notFound) {
+	const faults = task.faults;
+	if (faults['not-found-ms'] && Date.now() - task.createdAt < Number(faults['not-found-ms'])) return json(res, 200, notFound);
+	if (strikes(faults, 'poll-reset')) {
+		req.socket.destroy();
+		return 0;
+	}
+	if (strikes(faults, 'poll-500')) return json(res, 500, { detail: 'Internal Server Error' });
+	if (strikes(faults, 'poll-malformed')) return truncatedJson(res, '{"id": "' + task.id + '", "status": "Pen');
+	return undefined;
+}
+
+/** delivery-fail-once (503 on the first download), then delivery-slow. @param {Task} task @param {ServerResponse} res */
+async function deliveryFault(task, res) {
+	if (task.faults['delivery-fail-once'] && task.downloads === 1) return text(res, 503, 'ServerBusy');
+	if (task.faults['delivery-slow']) await new Promise((resolve) => setTimeout(resolve, Number(task.faults['delivery-slow'])));
+	return undefined;
+}
+
+module.exports = { promptFaults, taskFaults, failedSubmit, malformedSubmit, pollFault, deliveryFault };
