@@ -1,0 +1,51 @@
+// @ts-check
+'use strict';
+/**
+ * Results over real HTTP: real images in the size and format BFL would make, from the delivery
+ * host, expiring.
+ */
+const { probeImage } = require('../../emulator/images');
+const { useEmulator, call, submit, waitDone, imageBase64 } = require('../support/emulator');
+
+const emulator = useEmulator();
+
+describe('images', () => {
+	test('different seeds give different images', async () => {
+		const bytes = [];
+		for (const seed of [1, 2]) {
+			const submitted = await submit('flux-2-klein-4b', { prompt: 'same', width: 64, height: 64, seed, output_format: 'png' });
+			const ready = await waitDone(submitted.json.polling_url);
+			bytes.push((await call(ready.result.sample)).bytes);
+		}
+		expect(bytes[0].equals(bytes[1])).toBe(false);
+	});
+
+	test('result URLs expire (403)', async () => {
+		emulator.config.sampleTtlMs = 100;
+		const submitted = await submit('flux-2-pro', { prompt: 'x', width: 64, height: 64 });
+		const ready = await waitDone(submitted.json.polling_url);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const late = await call(ready.result.sample, { key: null });
+		expect(late.status).toBe(403);
+	});
+
+	test('FLUX 3 Image: the size follows resolution × aspect ratio, served as JPEG', async () => {
+		const submitted = await submit('flux-3-image', { prompt: 'x', resolution: '1k', aspect_ratio: '16:9' });
+		expect(submitted.json.output_mp).toBeCloseTo(1, 1);
+		const ready = await waitDone(submitted.json.polling_url);
+		expect(ready.result.sample).toMatch(/sample\.jpeg\?/);
+		const image = await probeImage((await call(ready.result.sample)).bytes);
+		expect(image?.format).toBe('jpeg');
+		expect((image?.width ?? 0) / (image?.height ?? 1)).toBeCloseTo(16 / 9, 1);
+	});
+
+	test('erase returns a PNG the size of its input; try-on a JPEG the size of the person', async () => {
+		const erase = await submit('flux-tools/erase-v1', { image: await imageBase64(96, 64), mask: await imageBase64(96, 64) });
+		const erased = await call((await waitDone(erase.json.polling_url)).result.sample);
+		expect(erased.headers['content-type']).toBe('image/png');
+		expect(await probeImage(erased.bytes)).toEqual({ format: 'png', width: 96, height: 64 });
+		const tryOn = await submit('flux-tools/vto-v2', { prompt: 'wearing it', person: await imageBase64(80, 120, 'jpeg'), garment: await imageBase64(64, 64) });
+		const dressed = await call((await waitDone(tryOn.json.polling_url)).result.sample);
+		expect(await probeImage(dressed.bytes)).toEqual({ format: 'jpeg', width: 80, height: 120 });
+	});
+});

@@ -1,0 +1,45 @@
+// @ts-check
+'use strict';
+/**
+ * Videos over real HTTP: the settled cost, real MP4s of the right length and shape, drafts and
+ * their cache bundles.
+ */
+const { sniffMp4 } = require('../../dist/nodes/Flux/media/mp4.js');
+const { MODELS_BY_ID } = require('../../dist/nodes/Flux/models/index.js');
+const { useEmulator, call, submit, waitDone, lastEntry } = require('../support/emulator');
+
+const emulator = useEmulator();
+
+describe('videos', () => {
+	test('end to end: an estimate on submit, the settled cost on the final poll, a real MP4 of that length, credits charged = settled', async () => {
+		const body = { mode: 't2v', prompt: 'waves at night', aspect_ratio: '16:9' };
+		const model = /** @type {NonNullable<ReturnType<typeof MODELS_BY_ID.get>>} */ (MODELS_BY_ID.get('flux-3-video'));
+		const estimate = model.price({ body, outputMp: 0, inputMp: 0 });
+		const settled = model.price({ body, outputMp: 0, inputMp: 0, seconds: 5 });
+		expect(settled).toBeLessThan(estimate);
+
+		const submitted = await submit('flux-3-video', body);
+		expect(submitted.json).toMatchObject({ polling_url: expect.any(String), cost: estimate });
+		expect(lastEntry('/v1/flux-3-video').unknownFields).toEqual([]);
+		const ready = await waitDone(submitted.json.polling_url);
+		expect(ready).toMatchObject({ status: 'Ready', cost: settled });
+		expect(new URL(ready.result.sample).pathname).toBe(`/results/${submitted.json.id}/sample.mp4`);
+		const video = await call(ready.result.sample, { key: null });
+		expect(video.headers['content-type']).toBe('video/mp4');
+		expect(sniffMp4(video.bytes)).toEqual({ mimeType: 'video/mp4', extension: 'mp4', durationSeconds: 5, width: 160, height: 90 });
+		expect((await call('/v1/credits')).json.credits).toBe(10000 - settled);
+	});
+
+	test('a draft carries a draft_cache bundle that draft_enhance accepts back, as base64 or URL', async () => {
+		const draft = await submit('flux-3-video', { mode: 't2v', prompt: 'x', draft: true, duration: 7 });
+		const ready = await waitDone(draft.json.polling_url);
+		const bundle = await call(ready.result.draft_cache, { key: null });
+		expect(bundle.headers['content-type']).toBe('application/octet-stream');
+		for (const draftCache of [bundle.bytes.toString('base64'), ready.result.draft_cache]) {
+			const enhance = await submit('flux-3-video', { mode: 'draft_enhance', draft_cache: draftCache });
+			expect(enhance.status).toBe(200);
+			const enhanced = await waitDone(enhance.json.polling_url);
+			expect(sniffMp4((await call(enhanced.result.sample)).bytes)?.durationSeconds).toBe(7);
+		}
+	});
+});

@@ -1,0 +1,68 @@
+// @ts-check
+'use strict';
+/**
+ * Webhooks over real HTTP: the final poll answer POSTed to a receiver of the test's own, with the
+ * secret echoed back.
+ */
+const http = require('node:http');
+const { useEmulator, submit } = require('../support/emulator');
+
+const emulator = useEmulator();
+
+/** Starts a receiver; returns its URL, what it got, and a stop function. */
+async function webhookReceiver() {
+	/** @type {Array<{ headers: http.IncomingHttpHeaders, body: any }>} */
+	const received = [];
+	const receiver = http.createServer((req, res) => {
+		let text = '';
+		req.on('data', (chunk) => (text += chunk));
+		req.on('end', () => {
+			received.push({ headers: req.headers, body: JSON.parse(text) });
+			res.end('ok');
+		});
+	});
+	await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const port = /** @type {import('node:net').AddressInfo} */ (receiver.address()).port;
+	const until = async () => {
+		for (let attempt = 0; attempt < 60 && received.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+		return received;
+	};
+	return { url: `http://127.0.0.1:${port}/done`, until, stop: () => new Promise((resolve) => receiver.close(() => resolve(undefined))) };
+}
+
+describe('webhooks', () => {
+	test('webhooks: the final poll answer is POSTed with X-Webhook-Secret', async () => {
+		const receiver = await webhookReceiver();
+		try {
+			const submitted = await submit('flux-2-klein-4b', { prompt: 'hook', webhook_url: receiver.url, webhook_secret: 'placeholder-secret' });
+			expect(submitted.json).toMatchObject({ id: expect.any(String), status: 'Pending', webhook_url: receiver.url });
+			const received = await receiver.until();
+			expect(received).toHaveLength(1);
+			expect(received[0].headers['x-webhook-secret']).toBe('placeholder-secret');
+			expect(received[0].body).toEqual({
+				id: submitted.json.id,
+				status: 'Ready',
+				result: expect.objectContaining({ sample: expect.any(String), seed: expect.any(Number) }),
+				progress: null,
+				details: null,
+				preview: null,
+			});
+			// The emulator records the delivery once the receiver has answered.
+			for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+			expect(emulator.webhookDeliveries).toEqual([expect.objectContaining({ taskId: submitted.json.id, status: 200 })]);
+		} finally {
+			await receiver.stop();
+		}
+	});
+
+	test('webhooks: a moderated task is delivered too, with its status and reasons', async () => {
+		const receiver = await webhookReceiver();
+		try {
+			const submitted = await submit('flux-2-pro', { prompt: 'x [[content-moderated]]', webhook_url: receiver.url });
+			const [delivery] = await receiver.until();
+			expect(delivery.body).toMatchObject({ id: submitted.json.id, status: 'Content Moderated', result: null, details: { 'Moderation Reasons': [expect.any(String)] } });
+		} finally {
+			await receiver.stop();
+		}
+	});
+});
