@@ -4,6 +4,7 @@ import {
 	finetune,
 	flat,
 	FLUX1_FORMATS,
+	FOUR_MP,
 	guidance,
 	image,
 	imagePrompt,
@@ -12,7 +13,8 @@ import {
 	referenceImages,
 	steps,
 } from './builders';
-import type { FieldSpec, ModelSpec, NumberField } from './types';
+import { MEGAPIXEL } from './limits';
+import type { FieldSpec, ModelSpec, NumberField, OutputSize } from './types';
 
 /**
  * FLUX.1 Kontext, FLUX1.1 [pro] and Ultra, FLUX.1 [dev], Fill and Expand, and the FLUX.1 finetunes
@@ -32,6 +34,11 @@ export function flux1Size(): NumberField[] {
 		default: defaultValue,
 		description: `Output ${api} in pixels, 256 to 1440, a multiple of 32`,
 	}));
+}
+
+/** Ultra: about 4 MP in the asked shape, sides in multiples of 32. */
+function ultraSize(): OutputSize {
+	return { pixels: FOUR_MP, multipleOf: 32 };
 }
 
 function ultraFields(options: { raw: boolean }): FieldSpec[] {
@@ -88,6 +95,7 @@ function kontextModel(id: string, displayName: string, maxOnly: boolean, credits
 		operations: ['generate', 'edit'],
 		versions: [1, 2],
 		bucket: maxOnly ? 'kontext-max' : 'standard',
+		outputSize: { pixels: MEGAPIXEL, multipleOf: 16 },
 		price: flat(credits),
 		fields: [
 			prompt(true),
@@ -113,6 +121,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		versions: [1, 2],
 		bucket: 'standard',
 		requireOneOf: ['prompt', 'image_prompt'],
+		outputSize: ultraSize(),
 		price: flat(6),
 		fields: ultraFields({ raw: true }),
 	},
@@ -196,6 +205,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		versions: [1, 2],
 		bucket: 'standard',
 		finetuneHost: true,
+		outputSize: ultraSize(),
 		price: flat(7),
 		fields: [...finetune(1.2), ...ultraFields({ raw: false })],
 	},
