@@ -28,7 +28,7 @@
  * One task, from its submit to its expiry.
  * @typedef {{
  *   id: string, key: string, site: SiteName, endpoint: string, path: string,
- *   resource: 'image' | 'video', bucket: string, reasoning: boolean,
+ *   resource: 'image' | 'video', bucket: string, stages: string[],
  *   createdAt: number, readyAt: number, seed: number, prompt: string,
  *   format: string, width: number, height: number, seconds: number | undefined, draft: boolean,
  *   faults: Faults, cost: number, settledCost: number, charged: number, settled: boolean,

@@ -2,26 +2,20 @@
 'use strict';
 /**
  * The size and length of an output as BFL would choose them for a model and a request body: the
- * pixels of an image, the shape and seconds of a video.
+ * pixels of an image, the shape and seconds of a video. What differs by model is the table's
+ * (`outputSize`, the fields and their defaults); what differs by operation is here.
  */
-const { limitsOf, MEGAPIXEL } = require('../../dist/nodes/Flux/models/index.js');
+const { fieldsFor, limitsOf, MAX_VIDEO_SECONDS, MEGAPIXEL } = require('../../dist/nodes/Flux/models/index.js');
 
 /** @typedef {import('../types').ModelSpec} ModelSpec */
 /** @typedef {import('../types').Media} Media */
 /** @typedef {import('../types').Size} Size */
 
-const FLUX3_IMAGE_PIXELS = /** @type {Record<string, number>} */ ({
-	'768sq': 768 * 768,
-	'1k': MEGAPIXEL,
-	'1.5k': 1536 * 1536,
-	'2k': 4 * MEGAPIXEL,
-	'4k': 16 * MEGAPIXEL,
-});
-/** Video resolution tiers: the short side in pixels. */
-const VIDEO_SHORT_SIDE = /** @type {Record<string, number>} */ ({ hd: 720, fhd: 1080, qhd: 1440, uhd: 2160 });
 /** Duration of a video whose length BFL picks ("auto"), in seconds. */
 const AUTO_VIDEO_SECONDS = 5;
 const DEFAULT_SIZE = { width: 1024, height: 1024 };
+/** Operations whose output keeps the size of their first input. @type {import('../../dist/nodes/Flux/models/index.js').Operation[]} */
+const KEEP_INPUT_SIZE = ['erase', 'deblur', 'fill', 'tryOn'];
 
 function roundTo(value, step) {
 	return Math.max(step, Math.round(value / step) * step);
@@ -55,19 +49,15 @@ function outputSize(model, body, media) {
 	const first = media.images[0];
 	const has = (api) => model.fields.some((field) => field.api === api);
 	const ops = model.operations;
-	if (ops.includes('erase') || ops.includes('deblur')) return media.byField.image ?? first ?? DEFAULT_SIZE;
-	if (ops.includes('tryOn')) return media.byField.person ?? first ?? DEFAULT_SIZE;
-	if (ops.includes('fill')) return media.byField.image ?? first ?? DEFAULT_SIZE;
+	// Tools that change one picture keep the size of their first input (erase, fill: the image;
+	// try-on: the person).
+	if (KEEP_INPUT_SIZE.some((operation) => ops.includes(operation))) return firstInputSize(model, media);
 	if (ops.includes('expand') && has('top')) {
 		const base = media.byField.image ?? first ?? DEFAULT_SIZE;
 		return { width: base.width + (body.left ?? 0) + (body.right ?? 0), height: base.height + (body.top ?? 0) + (body.bottom ?? 0) };
 	}
 	if (ops.includes('expand')) return { width: body.width, height: body.height }; // outpainting: the canvas
-	if (has('resolution')) {
-		// FLUX 3 Image: an equal-area tier in the asked shape (auto: the first reference's, else square).
-		const ratio = body.aspect_ratio && body.aspect_ratio !== 'auto' ? body.aspect_ratio : first ? `${first.width}:${first.height}` : '1:1';
-		return sizeForRatio(ratio, FLUX3_IMAGE_PIXELS[body.resolution ?? '1k'] ?? MEGAPIXEL, 16);
-	}
+	if (model.outputSize?.pixels !== undefined || has('aspect_ratio')) return sizeByArea(model, body, first);
 	if (has('width') && model.maxPixels) {
 		// FLUX.2: 0 or absent = automatic (first input's size, else 1024×1024), multiples of 16, ≤ 4 MP.
 		const base = first ?? DEFAULT_SIZE;
@@ -78,20 +68,32 @@ function outputSize(model, body, media) {
 		height = Math.max(64, Math.floor((height * scale) / 16) * 16);
 		return { width, height };
 	}
-	if (has('width')) {
-		const defaults = Object.fromEntries(model.fields.filter((field) => field.api === 'width' || field.api === 'height').map((field) => [field.api, field.default]));
-		return { width: body.width ?? defaults.width, height: body.height ?? defaults.height };
-	}
-	if (has('aspect_ratio')) {
-		const ultra = model.id.includes('ultra');
-		const ratio = body.aspect_ratio || (first ? `${first.width}:${first.height}` : ultra ? '16:9' : '1:1');
-		return sizeForRatio(ratio, ultra ? 4 * MEGAPIXEL : MEGAPIXEL, ultra ? 32 : 16);
-	}
+	if (has('width')) return { width: body.width ?? defaultOf(model, 'width'), height: body.height ?? defaultOf(model, 'height') };
 	return first ?? DEFAULT_SIZE;
 }
 
+/** @param {ModelSpec} model @param {Media} media @returns {Size} */
+function firstInputSize(model, media) {
+	const input = model.fields.find((field) => field.kind === 'media');
+	return (input && media.byField[input.api]) ?? media.images[0] ?? DEFAULT_SIZE;
+}
+
 /**
- * The size BFL would render a video at (the emulator renders it smaller, see delivery.js).
+ * An image sized by aspect ratio: the table's area (per resolution tier where it has them; about
+ * 1 MP otherwise) in the asked shape, else the first input's, else the field's default, else square.
+ * @param {ModelSpec} model @param {Record<string, any>} body @param {Size | undefined} first @returns {Size}
+ */
+function sizeByArea(model, body, first) {
+	const asked = body.aspect_ratio && body.aspect_ratio !== 'auto' ? body.aspect_ratio : undefined;
+	const fallback = defaultOf(model, 'aspect_ratio');
+	const ratio = asked ?? (first ? `${first.width}:${first.height}` : fallback && fallback !== 'auto' ? fallback : '1:1');
+	return sizeForRatio(ratio, byResolution(model, body, model.outputSize?.pixels) ?? MEGAPIXEL, model.outputSize?.multipleOf ?? 16);
+}
+
+/**
+ * The size BFL would render a video at (the emulator renders it smaller, see delivery.js): an
+ * upscale multiplies its input; the others have the table's short side in the asked shape, else
+ * the input's, else 16:9.
  * @param {ModelSpec} model @param {Record<string, any>} body @param {Media} media @returns {Size}
  */
 function videoSize(model, body, media) {
@@ -100,12 +102,27 @@ function videoSize(model, body, media) {
 		const factor = Number(body.upscale_factor ?? 2);
 		return { width: roundTo(source.width * factor, 2), height: roundTo(source.height * factor, 2) };
 	}
-	if (!model.fields.some((field) => field.api === 'resolution')) return sizeForShortSide(720, source.width / source.height); // video edit: 720p
-	const enhance = model.operationOf?.(body) === 'enhance';
-	const tier = VIDEO_SHORT_SIDE[body.resolution ?? (enhance ? 'fhd' : 'hd')] ?? 720;
+	const shortSide = byResolution(model, body, model.outputSize?.shortSide) ?? 720;
 	const input = media.images[0] ?? (media.video?.width ? source : undefined) ?? media.draft;
 	const ratio = ratioOf(body.aspect_ratio) ?? (input ? input.width / input.height : 16 / 9);
-	return sizeForShortSide(tier, ratio);
+	return sizeForShortSide(shortSide, ratio);
+}
+
+/**
+ * A figure of the table: itself, or the one for the body's `resolution` (else that field's
+ * default in the body's operation).
+ * @param {ModelSpec} model @param {Record<string, any>} body @param {number | Record<string, number> | undefined} figure
+ */
+function byResolution(model, body, figure) {
+	if (figure === undefined || typeof figure === 'number') return figure;
+	const operation = model.operationOf?.(body);
+	const fields = operation ? fieldsFor(model, operation) : model.fields;
+	return figure[body.resolution ?? fields.find((field) => field.api === 'resolution')?.default];
+}
+
+/** @param {ModelSpec} model @param {string} api */
+function defaultOf(model, api) {
+	return /** @type {any} */ (model.fields.find((field) => field.api === api))?.default;
 }
 
 /**
@@ -117,13 +134,13 @@ function videoSeconds(model, body, media) {
 	if (!model.fields.some((field) => field.api === 'duration')) {
 		// Upscale and edit keep the input's length (a URL's is unknown here: 5 s).
 		const input = model.fields.find((field) => field.kind === 'media' && field.media === 'video');
-		const max = input && input.kind === 'media' ? (limitsOf(input).maxSeconds ?? 20) : 20;
+		const max = input && input.kind === 'media' ? (limitsOf(input).maxSeconds ?? MAX_VIDEO_SECONDS) : MAX_VIDEO_SECONDS;
 		return Math.min(media.video?.durationSeconds ?? AUTO_VIDEO_SECONDS, max);
 	}
 	if (typeof body.duration === 'number' && body.duration > 0) return body.duration;
 	if (media.draft) return media.draft.seconds;
 	const timed = Array.isArray(body.keyframes) ? body.keyframes.filter((entry) => Array.isArray(entry)) : [];
-	if (timed.length) return Math.min(20, Math.max(AUTO_VIDEO_SECONDS, Math.ceil(Number(timed[timed.length - 1][0]))));
+	if (timed.length) return Math.min(MAX_VIDEO_SECONDS, Math.max(AUTO_VIDEO_SECONDS, Math.ceil(Number(timed[timed.length - 1][0]))));
 	return AUTO_VIDEO_SECONDS;
 }
 

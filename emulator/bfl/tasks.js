@@ -1,20 +1,15 @@
 // @ts-check
 'use strict';
 /**
- * A task's life: created on submit, Pending (FLUX 3: Reasoning, then Generating) until its
- * generation time has passed, then Ready, or how its faults end it (Request Moderated at once,
- * Content Moderated, Error).
+ * A task's life: created on submit, Pending (then the model's stages, FLUX 3: Reasoning and
+ * Generating) until its generation time has passed, then Ready, or how its faults end it
+ * (Request Moderated at once, Content Moderated, Error).
  */
 const crypto = require('node:crypto');
 const { pathOf } = require('../../dist/nodes/Flux/models/index.js');
 
 /** @typedef {import('../types').Task} Task */
 /** @typedef {import('../types').ModelSpec} ModelSpec */
-
-/** FLUX 3 tasks show `Reasoning` and `Generating` between Pending and Ready. @param {ModelSpec} model */
-function reasons(model) {
-	return model.id.startsWith('flux-3-');
-}
 
 /**
  * A new task for an accepted, paid request.
@@ -36,7 +31,7 @@ function createTask({ config, site, key, model, body, faults, quote }) {
 		path: pathOf(model),
 		resource: model.resource,
 		bucket: model.bucket,
-		reasoning: reasons(model),
+		stages: model.stages ?? [],
 		createdAt: now,
 		readyAt: faults['request-moderated'] ? now : now + generationMs,
 		seed: Number.isInteger(body.seed) ? body.seed : crypto.randomInt(0, 2 ** 31),
@@ -61,11 +56,15 @@ function createTask({ config, site, key, model, body, faults, quote }) {
 	};
 }
 
-/** The status of a task still running: FLUX 3 reasons, then generates. @param {Task} task @param {number} now */
+/**
+ * The status of a task still running: Pending, then the model's stages (FLUX 3: Reasoning, then
+ * Generating), each an equal share of its time.
+ * @param {Task} task @param {number} now
+ */
 function phase(task, now) {
-	if (!task.reasoning) return 'Pending';
 	const share = (now - task.createdAt) / Math.max(1, task.readyAt - task.createdAt);
-	return share < 1 / 3 ? 'Pending' : share < 2 / 3 ? 'Reasoning' : 'Generating';
+	const statuses = ['Pending', ...task.stages];
+	return statuses[Math.min(statuses.length - 1, Math.floor(share * statuses.length))];
 }
 
 /** A task's status right now. @param {Task} task */
