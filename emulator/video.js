@@ -10,7 +10,9 @@
  * - every other frame is a P frame that re-sends, as I_PCM, only the macroblocks that changed
  *   since the frame before, and codes all the others as P_Skip (a copy of the previous frame).
  * The picture is a seed-dependent striped pattern whose colours change at each keyframe, with a
- * progress bar along the bottom that grows every frame (so time is visible, and seeking too).
+ * progress bar along the bottom that grows every frame (so time is visible, and seeking too),
+ * and, given a receipt, what was asked across the top (caption.js; drawn into each keyframe's
+ * samples, so it costs no bytes: P frames skip its unchanged macroblocks).
  *
  * Keyframes come every second while the clip's keyframes fit in IDR_BUDGET bytes, less often
  * otherwise (a 320×176 keyframe is 84 KB); the progress bar costs at most one 384-byte
@@ -29,6 +31,7 @@ const MOVIE_TIMESCALE = 1000;
 const TICKS_PER_FRAME = 1000;
 
 const { random } = require('./random');
+const { drawCaption, layoutCaption } = require('./caption');
 
 // ---------------------------------------------------------------------------------------------
 // Bit writing and NAL units
@@ -428,6 +431,34 @@ function background(spec, look, scene, barTop) {
 	return pic;
 }
 
+/** Luma of the text: the prompt white, the details line lighter grey. */
+const TEXT_LUMA = { prompt: 235, details: 190 };
+
+/**
+ * Draws a receipt's layout into a picture: the band darkened towards black (chroma towards grey),
+ * the text in luma only (chroma is shared by 2×2 pixels).
+ * @param {Picture} pic @param {import('./caption').Layout} layout @param {number} width shown width
+ */
+function drawReceipt(pic, layout, width) {
+	drawCaption(layout, {
+		shade: (factor) => {
+			for (let y = 0; y < layout.bandHeight; y++) {
+				for (let x = 0; x < width; x++) pic.y[y * pic.lumaWidth + x] = 16 + (pic.y[y * pic.lumaWidth + x] - 16) * factor;
+			}
+			for (let y = 0; y < Math.ceil(layout.bandHeight / 2); y++) {
+				for (let x = 0; x < width / 2; x++) {
+					const at = y * pic.chromaWidth + x;
+					pic.cb[at] = 128 + (pic.cb[at] - 128) * factor;
+					pic.cr[at] = 128 + (pic.cr[at] - 128) * factor;
+				}
+			}
+		},
+		ink: (x, y, kind) => {
+			if (x < width && y < layout.bandHeight) pic.y[y * pic.lumaWidth + x] = TEXT_LUMA[kind];
+		},
+	});
+}
+
 /**
  * Fills the progress bar from x = `from` to `to` (even), flagging the macroblocks it changes.
  * @param {Picture} pic @param {number} barTop @param {number} from @param {number} to @param {Uint8Array} changed @param {number} mbWidth
@@ -575,12 +606,12 @@ function checkNumber(name, value, min, max) {
 /**
  * Renders a playable MP4 (H.264 Constrained Baseline, no audio) of exactly `seconds` seconds.
  * Odd sizes are rounded up to even; the same arguments always give the same bytes.
- * @param {{ width: number, height: number, seconds: number, fps?: number, seed?: number }} options
+ * @param {{ width: number, height: number, seconds: number, fps?: number, seed?: number, receipt?: import('./caption').Receipt }} options
  *   width, height: 16..4096 pixels, at most 36864 macroblocks in all (e.g. 4096×2304); seconds: more than 0, up to 600 (whole milliseconds);
- *   fps: a whole number from 1 to 120; seed: any number (different seeds, different clips).
+ *   fps: a whole number from 1 to 120; seed: any number (different seeds, different clips); receipt: text drawn on every frame.
  * @returns {Buffer}
  */
-function renderVideo({ width, height, seconds, fps = 24, seed = 0 }) {
+function renderVideo({ width, height, seconds, fps = 24, seed = 0, receipt }) {
 	checkNumber('width', width, 16, 4096);
 	checkNumber('height', height, 16, 4096);
 	checkNumber('seconds', seconds, 0.001, 600);
@@ -614,6 +645,8 @@ function renderVideo({ width, height, seconds, fps = 24, seed = 0 }) {
 	const look = [next(), next(), 3 + Math.floor(next() * 8), next() * Math.PI, 0.3 + next() * 0.4];
 	// The bar lies in the last macroblock row that is entirely shown, 2 pixels above its bottom.
 	const barTop = (Math.floor(shownHeight / 16) - 1) * 16 + 10;
+	// The receipt keeps above the bar.
+	const layout = receipt ? layoutCaption(shownWidth, barTop, receipt) : undefined;
 
 	/** @type {Buffer[]} */
 	const samples = [];
@@ -629,6 +662,7 @@ function renderVideo({ width, height, seconds, fps = 24, seed = 0 }) {
 		const idr = frame % gopFrames === 0;
 		if (idr || !picture) {
 			picture = background(spec, look, frame / gopFrames, barTop);
+			if (layout) drawReceipt(picture, layout, shownWidth);
 			filled = 0;
 		}
 		fillBar(picture, barTop, filled, target, changed, mbWidth);

@@ -6,7 +6,10 @@
  */
 const { sniffMp4 } = require('../../dist/nodes/Flux/media/mp4.js');
 const { MODELS_BY_ID } = require('../../dist/nodes/Flux/models/index.js');
+const { renderVideo } = require('../../emulator/video');
+const { layoutCaption } = require('../../emulator/caption');
 const { useEmulator, call, submit, waitDone, lastEntry } = require('../support/emulator');
+const { firstKeyframe } = require('../support/keyframe');
 
 const emulator = useEmulator();
 
@@ -41,5 +44,25 @@ describe('videos', () => {
 			const enhanced = await waitDone(enhance.json.polling_url);
 			expect(sniffMp4((await call(enhanced.result.sample)).bytes)?.durationSeconds).toBe(7);
 		}
+	});
+});
+
+describe('receipts on videos', () => {
+	const receipt = { prompt: 'waves at night under a full moon', details: ['flux-3-video', '1280×720', '5 s'] };
+
+	test("a clip's frames carry the receipt across the top, at no cost in bytes", () => {
+		const plain = renderVideo({ width: 160, height: 90, seconds: 2, fps: 8, seed: 4 });
+		const shown = renderVideo({ width: 160, height: 90, seconds: 2, fps: 8, seed: 4, receipt });
+		expect(shown.length).toBe(plain.length);
+		expect(sniffMp4(shown)).toMatchObject({ durationSeconds: 2, width: 160, height: 90 });
+		const [a, b] = [firstKeyframe(plain), firstKeyframe(shown)];
+		// The receipt keeps above the progress bar, whose top is at 74 px in a 90 px clip.
+		const band = /** @type {NonNullable<ReturnType<typeof layoutCaption>>} */ (layoutCaption(160, 74, receipt)).bandHeight;
+		let inBand = 0;
+		let below = 0;
+		for (let y = 0; y < 90; y++) for (let x = 0; x < 160; x++) if (a.luma[y * a.width + x] !== b.luma[y * b.width + x]) y < band ? inBand++ : below++;
+		expect(inBand).toBeGreaterThan(0.9 * 160 * band);
+		expect(below).toBe(0);
+		expect(b.luma.subarray(0, 12 * b.width).filter((luma) => luma === 235).length).toBeGreaterThan(40);
 	});
 });
