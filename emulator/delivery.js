@@ -4,7 +4,8 @@
  * Delivery of results, as BFL's delivery hosts do it: a Ready task's files (the image or MP4
  * sample, a draft's cache bundle) at signed, expiring URLs on another host name than the API's
  * (`deliveryHostname`, same port), without CORS headers. Images are rendered at the task's size;
- * videos smaller (`videoRenderSize` on the longer side, in the task's shape).
+ * videos smaller (`videoRenderSize` on the longer side, in the task's shape). Both carry a receipt
+ * of what was asked (prompt, model, size, seed; caption.js).
  */
 const crypto = require('node:crypto');
 const { renderImage } = require('./images');
@@ -68,12 +69,23 @@ async function deliver(emulator, site, res, url, entry) {
 async function sample(emulator, task) {
 	if (task.resource === 'video') {
 		const seconds = Math.round(/** @type {number} */ (task.seconds) * 1000) / 1000;
-		task.output ??= renderVideo({ ...renderSize(emulator.config, task), seconds, fps: VIDEO_FPS, seed: task.seed });
+		task.output ??= renderVideo({ ...renderSize(emulator.config, task), seconds, fps: VIDEO_FPS, seed: task.seed, receipt: receiptOf(task) });
 		return [await task.output, 'video/mp4'];
 	}
 	const format = /** @type {'jpeg' | 'png' | 'webp'} */ (task.format);
-	task.output ??= renderImage({ width: task.width, height: task.height, format, seed: task.seed, noise: Boolean(task.faults.noise) });
+	const noise = Boolean(task.faults.noise);
+	task.output ??= renderImage({ width: task.width, height: task.height, format, seed: task.seed, noise, receipt: receiptOf(task) });
 	return [await task.output, `image/${task.format}`];
+}
+
+/**
+ * What a task's picture says: its prompt; its model, its size as BFL would make it (a video is
+ * rendered smaller), a video's length, the seed.
+ * @param {Task} task @returns {import('./caption').Receipt}
+ */
+function receiptOf(task) {
+	const length = task.resource === 'video' ? [`${Math.round(Number(task.seconds) * 1000) / 1000} s`] : [];
+	return { prompt: task.prompt, details: [task.endpoint, `${task.width}×${task.height}`, ...length, `seed ${task.seed}`] };
 }
 
 /** Videos are rendered small: videoRenderSize on the longer side, in the task's shape. @param {import('./config').Config} config @param {Task} task */

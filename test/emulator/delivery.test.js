@@ -4,7 +4,9 @@
  * Results over real HTTP: real images in the size and format BFL would make, from the delivery
  * host, expiring.
  */
-const { probeImage } = require('../../emulator/images');
+const sharp = /** @type {typeof import('sharp').default} */ (/** @type {unknown} */ (require('sharp')));
+const { probeImage, renderImage } = require('../../emulator/images');
+const { layoutCaption } = require('../../emulator/caption');
 const { useEmulator, call, submit, waitDone, imageBase64 } = require('../support/emulator');
 
 const emulator = useEmulator();
@@ -47,5 +49,21 @@ describe('images', () => {
 		const tryOn = await submit('flux-tools/vto-v2', { prompt: 'wearing it', person: await imageBase64(80, 120, 'jpeg'), garment: await imageBase64(64, 64) });
 		const dressed = await call((await waitDone(tryOn.json.polling_url)).result.sample);
 		expect(await probeImage(dressed.bytes)).toEqual({ format: 'jpeg', width: 80, height: 120 });
+	});
+});
+
+describe('receipts', () => {
+	test('a delivered image shows what was asked: its pixels differ from the bare pattern only in the receipt band', async () => {
+		const body = { prompt: 'a fox in the snow', width: 320, height: 240, seed: 9, output_format: 'png' };
+		const ready = await waitDone((await submit('flux-2-pro', body)).json.polling_url);
+		const delivered = (await call(ready.result.sample, { key: null })).bytes;
+		expect(await probeImage(delivered)).toEqual({ format: 'png', width: 320, height: 240 });
+		const bare = await renderImage({ width: 320, height: 240, format: 'png', seed: 9 });
+		const [a, b] = await Promise.all([delivered, bare].map((bytes) => sharp(bytes).raw().toBuffer()));
+		const band = /** @type {NonNullable<ReturnType<typeof layoutCaption>>} */ (
+			layoutCaption(320, 240, { prompt: body.prompt, details: ['flux-2-pro', '320×240', 'seed 9'] })
+		).bandHeight;
+		expect(a.subarray(band * 320 * 3).equals(b.subarray(band * 320 * 3))).toBe(true);
+		expect(a.subarray(0, band * 320 * 3).equals(b.subarray(0, band * 320 * 3))).toBe(false);
 	});
 });

@@ -65,4 +65,10 @@ describe('receipts on videos', () => {
 		expect(below).toBe(0);
 		expect(b.luma.subarray(0, 12 * b.width).filter((luma) => luma === 235).length).toBeGreaterThan(40);
 	});
+
+	test('a delivered clip carries its receipt', async () => {
+		const ready = await waitDone((await submit('flux-3-video', { mode: 't2v', prompt: 'waves at night', aspect_ratio: '16:9' })).json.polling_url);
+		const frame = firstKeyframe((await call(ready.result.sample, { key: null })).bytes);
+		expect(frame.luma.subarray(0, 12 * frame.width).filter((luma) => luma === 235).length).toBeGreaterThan(40);
+	});
 });
