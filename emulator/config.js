@@ -23,10 +23,10 @@ const DEFAULT_CONFIG = {
 	activeTaskLimit: /** @type {number} */ (BUCKET_LIMITS.standard),
 	kontextMaxLimit: /** @type {number} */ (BUCKET_LIMITS['kontext-max']),
 	videoTaskLimit: /** @type {number} */ (BUCKET_LIMITS.video),
-	/** Image result URLs expire this long after the task is Ready (BFL: 10 minutes). */
+	/** Image result URLs expire this long after the task is Ready (BFL: 10 minutes); their `se=` says when. */
 	sampleTtlMs: 10 * 60 * 1000,
-	/** Video and draft-cache URLs (BFL: 1 to 2 hours). */
-	videoSampleTtlMs: 2 * 60 * 60 * 1000,
+	/** Video and draft-cache URLs (BFL's newest skill: about 1 h after Ready; older notes 2 h). */
+	videoSampleTtlMs: 60 * 60 * 1000,
 	/** true: 422 on unknown fields on every route; false: only where the table says BFL does (rejectsUnknownFields). */
 	strict: false,
 	/** Endpoints that only node version 1 offers (removed by BFL): 'refuse' answers 404 like BFL, 'serve' serves them. */

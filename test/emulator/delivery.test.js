@@ -7,7 +7,8 @@
 const sharp = /** @type {typeof import('sharp').default} */ (/** @type {unknown} */ (require('sharp')));
 const { probeImage, renderImage } = require('../../emulator/images');
 const { layoutCaption } = require('../../emulator/caption');
-const { useEmulator, call, submit, waitDone, imageBase64 } = require('../support/emulator');
+const { DEFAULT_CONFIG } = require('../../emulator/server');
+const { useEmulator, sleep, call, submit, waitDone, imageBase64 } = require('../support/emulator');
 
 const emulator = useEmulator();
 
@@ -65,5 +66,33 @@ describe('receipts', () => {
 		).bandHeight;
 		expect(a.subarray(band * 320 * 3).equals(b.subarray(band * 320 * 3))).toBe(true);
 		expect(a.subarray(0, band * 320 * 3).equals(b.subarray(0, band * 320 * 3))).toBe(false);
+	});
+});
+
+describe('expiry', () => {
+	/** Milliseconds from Ready to the expiry a signed URL states in its se=. @param {string} url @param {{ end_time: number }} result */
+	const lifetime = (url, result) => Date.parse(String(new URL(url).searchParams.get('se'))) - Math.round(result.end_time * 1000);
+
+	test('se= states the configured lifetimes: images 10 minutes, videos and draft caches 1 hour by default', async () => {
+		Object.assign(emulator.config, { sampleTtlMs: DEFAULT_CONFIG.sampleTtlMs, videoSampleTtlMs: DEFAULT_CONFIG.videoSampleTtlMs });
+		expect([DEFAULT_CONFIG.sampleTtlMs, DEFAULT_CONFIG.videoSampleTtlMs]).toEqual([10 * 60 * 1000, 60 * 60 * 1000]);
+		const image = await waitDone((await submit('flux-2-klein-4b', { prompt: 'x', width: 64, height: 64 })).json.polling_url);
+		expect(lifetime(image.result.sample, image.result)).toBe(10 * 60 * 1000);
+		const video = await waitDone((await submit('flux-3-video', { mode: 't2v', prompt: 'x', draft: true })).json.polling_url);
+		expect(lifetime(video.result.sample, video.result)).toBe(60 * 60 * 1000);
+		expect(lifetime(video.result.draft_cache, video.result)).toBe(60 * 60 * 1000);
+	});
+
+	test('a video URL past its se= answers 403; a fresh poll states the new lifetime', async () => {
+		emulator.config.videoSampleTtlMs = 100;
+		const submitted = await submit('flux-3-video', { mode: 't2v', prompt: 'x' });
+		const ready = await waitDone(submitted.json.polling_url);
+		expect(lifetime(ready.result.sample, ready.result)).toBe(100);
+		await sleep(200);
+		expect((await call(ready.result.sample, { key: null })).status).toBe(403);
+		emulator.config.videoSampleTtlMs = 60000;
+		const fresh = (await call(submitted.json.polling_url, { key: null })).json;
+		expect(lifetime(fresh.result.sample, fresh.result)).toBe(60000);
+		expect((await call(fresh.result.sample, { key: null })).status).toBe(200);
 	});
 });

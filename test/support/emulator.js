@@ -22,6 +22,8 @@ const TEST_CONFIG = {
 	credits: 10000,
 	prices: {},
 	sampleTtlMs: 600000,
+	videoSampleTtlMs: 3600000,
+	retryAfterSeconds: null,
 	activeTaskLimit: 24,
 	kontextMaxLimit: 6,
 	videoTaskLimit: 5,
