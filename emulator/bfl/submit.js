@@ -5,6 +5,12 @@
  * 422 in FastAPI's shape; unknown fields refused where BFL refuses them; media inputs decoded),
  * then admitted (the finetune's host, the active-task limits, the credits) and answered with a
  * polling URL, or the webhook's acknowledgement.
+ *
+ * Note on output_format: BFL's 2026 OpenAPI has one shared enum jpeg | png | webp on every
+ * endpoint. The table decides what is accepted here: webp wherever a model's output_format lists
+ * it (FLUX.2, the tools); the FLUX.1 families still list jpeg and png (FLUX1_FORMATS in
+ * nodes/Flux/models/builders.ts), so webp there is a 422 until the table is widened. Delivery
+ * serves whichever format was accepted.
  */
 const { validateRequest, unknownFields } = require('../../dist/nodes/Flux/models/validation.js');
 const { busyBucket, charge, creditsLeft, tooManyTasks } = require('../accounts');

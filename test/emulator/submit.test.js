@@ -4,11 +4,14 @@
  * Submits over real HTTP: bodies validated with the node's model table (FastAPI-shaped 422s),
  * unknown fields recorded or refused as BFL does, removed endpoints, media inputs.
  */
+const { probeImage } = require('../../emulator/images');
 const { sniffMp4 } = require('../../dist/nodes/Flux/media/mp4.js');
-const { MODELS_BY_ID } = require('../../dist/nodes/Flux/models/index.js');
+const { MODELS, MODELS_BY_ID } = require('../../dist/nodes/Flux/models/index.js');
 const { useEmulator, call, submit, waitDone, imageBase64, videoBase64, lastEntry } = require('../support/emulator');
 
 const emulator = useEmulator();
+
+/** @typedef {import('../../emulator/types').ModelSpec} ModelSpec */
 
 describe('validation', () => {
 	test('validates with the model table and answers FastAPI-shaped 422s', async () => {
@@ -67,5 +70,52 @@ describe('validation', () => {
 		const ready = await waitDone(edit.json.polling_url);
 		expect(ready.cost).toBe(/** @type {any} */ (MODELS_BY_ID.get('video-edit-v1')).price({ body: {}, outputMp: 0, inputMp: 0, seconds: 6 }));
 		expect(sniffMp4((await call(ready.result.sample)).bytes)?.durationSeconds).toBe(6);
+	});
+});
+
+/**
+ * output_format: BFL's 2026 OpenAPI has one shared enum jpeg | png | webp on every endpoint. The
+ * emulator validates with the node's table, so it takes webp exactly where the table lists it
+ * (FLUX.1 still lists jpeg and png only, see FLUX1_FORMATS); this test follows the table.
+ */
+describe('output_format webp', () => {
+	const served = MODELS.filter((model) => model.resource === 'image' && model.versions.includes(2) && model.fields.some((field) => field.api === 'output_format'));
+
+	/** The smallest valid body of a model: its required fields (or the first of requireOneOf). @param {ModelSpec} model */
+	async function minimalBody(model) {
+		const image = await imageBase64(256, 256);
+		/** @type {Record<string, unknown>} */
+		const body = {};
+		for (const field of model.fields) {
+			if (!field.required && model.requireOneOf?.[0] !== field.api) continue;
+			if (field.kind === 'media') body[field.api] = field.list ? [image] : image;
+			else if (field.api === 'finetune_id') body[field.api] = model.finetuneHost ? 'ft-us-portrait-0001' : 'my-org/my-lora';
+			else body[field.api] = field.kind === 'string' ? 'x' : field.default;
+		}
+		return body;
+	}
+
+	test.each(served.map((model) => [model.id, model]))('%s: webp where the table lists it, else 422', async (_, model) => {
+		emulator.config.generationMs = 20;
+		const formats = /** @type {any} */ (model.fields.find((field) => field.api === 'output_format')).values;
+		const base = model.finetuneHost ? emulator.us1Base : emulator.apiBase;
+		const submitted = await submit(model.path ?? model.id, { ...(await minimalBody(model)), output_format: 'webp' }, base);
+		if (!formats.includes('webp')) {
+			expect(submitted.status).toBe(422);
+			expect(submitted.json.detail[0].loc).toEqual(['body', 'output_format']);
+			return;
+		}
+		expect(submitted.status).toBe(200);
+		const ready = await waitDone(submitted.json.polling_url);
+		expect(new URL(ready.result.sample).pathname).toMatch(/\/sample\.webp$/);
+		const image = await call(ready.result.sample, { key: null });
+		expect(image.headers['content-type']).toBe('image/webp');
+		expect((await probeImage(image.bytes))?.format).toBe('webp');
+	});
+
+	test('the table lists webp at least for FLUX.2 and the tools', () => {
+		const webp = served.filter((model) => /** @type {any} */ (model.fields.find((field) => field.api === 'output_format')).values.includes('webp'));
+		expect(webp.length).toBeGreaterThan(10);
+		expect(webp.map((model) => model.id)).toEqual(expect.arrayContaining(['flux-2-pro', 'erase-v1', 'vto-v2']));
 	});
 });
