@@ -9,7 +9,12 @@
  * image, for memory benchmarks).
  * Submit: submit-500, submit-malformed (the task is created, its answer cut off).
  * Polls: poll-500=<rate 0..1>, poll-reset=<rate> (the connection is destroyed),
- * poll-malformed=<rate>, not-found-ms=<ms> (Task not found for that long after submit).
+ * poll-malformed=<rate>, not-found-ms=<ms> (Task not found for that long after submit),
+ * poll-429=<rate> and poll-429-first=<n> (429 Too Many Requests with Retry-After:
+ * `retryAfterSeconds`, else 1: at random, or to the task's first n polls; the task is unharmed,
+ * the client must poll the same URL again and never resubmit),
+ * unknown-status[=<Status>] with unknown-status-polls=<n> (once done, the task answers n polls,
+ * default 2, with a status BFL has not documented, default `Uploading`, then Ready).
  * Delivery: delivery-fail-once (503 on the first download), delivery-slow=<ms>.
  */
 const { json, text, truncatedJson } = require('./http/respond');
@@ -55,19 +60,47 @@ function malformedSubmit(task, res) {
 
 /**
  * The fault that answers this poll instead of the task, if one strikes: Task not found while
- * young, a reset connection (status 0), a 500, or a cut-off answer.
- * @param {Task} task @param {import('node:http').IncomingMessage} req @param {ServerResponse} res @param {object} notFound
+ * young, a 429, a reset connection (status 0), a 500, or a cut-off answer. The ledger entry
+ * names it (`fault`).
+ * @param {{ config: import('./config').Config, task: Task, req: import('node:http').IncomingMessage, res: ServerResponse,
+ *   entry: import('./types').LedgerEntry, notFound: object }} poll
  */
-function pollFault(task, req, res, notFound) {
+function pollFault({ config, task, req, res, entry, notFound }) {
 	const faults = task.faults;
-	if (faults['not-found-ms'] && Date.now() - task.createdAt < Number(faults['not-found-ms'])) return json(res, 200, notFound);
-	if (strikes(faults, 'poll-reset')) {
+	const name = pollFaultName(faults, task);
+	if (!name) return undefined;
+	entry.fault = name;
+	if (name === 'not-found-ms') return json(res, 200, notFound);
+	if (name === 'poll-429' || name === 'poll-429-first') {
+		const retryAfter = String(config.retryAfterSeconds ?? 1);
+		return json(res, 429, { detail: `Too many requests: poll again in ${retryAfter} s` }, { 'retry-after': retryAfter });
+	}
+	if (name === 'poll-reset') {
 		req.socket.destroy();
 		return 0;
 	}
-	if (strikes(faults, 'poll-500')) return json(res, 500, { detail: 'Internal Server Error' });
-	if (strikes(faults, 'poll-malformed')) return truncatedJson(res, '{"id": "' + task.id + '", "status": "Pen');
-	return undefined;
+	if (name === 'poll-500') return json(res, 500, { detail: 'Internal Server Error' });
+	return truncatedJson(res, '{"id": "' + task.id + '", "status": "Pen');
+}
+
+/** Which poll fault strikes this poll (task.polls counts it already), if any. @param {Faults} faults @param {Task} task */
+function pollFaultName(faults, task) {
+	if (faults['not-found-ms'] && Date.now() - task.createdAt < Number(faults['not-found-ms'])) return 'not-found-ms';
+	if (faults['poll-429-first'] && task.polls <= Number(faults['poll-429-first'] === true ? 1 : faults['poll-429-first'])) return 'poll-429-first';
+	return ['poll-429', 'poll-reset', 'poll-500', 'poll-malformed'].find((name) => strikes(faults, name));
+}
+
+/**
+ * unknown-status: the answer a done task gives instead of Ready while it has polls of an
+ * undocumented status left; undefined otherwise.
+ * @param {Task} task @param {{ status: string }} answer
+ */
+function unknownStatus(task, answer) {
+	const status = task.faults['unknown-status'];
+	const polls = Number(task.faults['unknown-status-polls'] ?? 2);
+	if (!status || answer.status !== 'Ready' || task.unknownAnswers >= polls) return undefined;
+	task.unknownAnswers++;
+	return { id: task.id, status: status === true ? 'Uploading' : String(status), result: null, progress: null, details: null, preview: null };
 }
 
 /** delivery-fail-once (503 on the first download), then delivery-slow. @param {Task} task @param {ServerResponse} res */
@@ -77,4 +110,4 @@ async function deliveryFault(task, res) {
 	return undefined;
 }
 
-module.exports = { promptFaults, taskFaults, failedSubmit, malformedSubmit, pollFault, deliveryFault };
+module.exports = { promptFaults, taskFaults, failedSubmit, malformedSubmit, pollFault, unknownStatus, deliveryFault };

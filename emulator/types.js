@@ -32,7 +32,7 @@
  *   createdAt: number, readyAt: number, seed: number, prompt: string,
  *   format: string, width: number, height: number, seconds: number | undefined, draft: boolean,
  *   faults: Faults, cost: number, settledCost: number, charged: number, settled: boolean,
- *   polls: number, downloads: number, webhookUrl?: string, webhookSecret?: string,
+ *   polls: number, unknownAnswers: number, downloads: number, webhookUrl?: string, webhookSecret?: string,
  *   output: Promise<Buffer> | Buffer | undefined, bundle: Buffer | undefined,
  * }} Task
  */

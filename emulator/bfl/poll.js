@@ -7,7 +7,7 @@
  */
 const { settle } = require('../accounts');
 const { signedUrl } = require('../delivery');
-const { pollFault } = require('../faults');
+const { pollFault, unknownStatus } = require('../faults');
 const { json, problem } = require('../http/respond');
 const { statusOf } = require('./tasks');
 
@@ -65,9 +65,10 @@ async function poll(emulator, site, req, res, url, entry) {
 	const notFound = blank(id, 'Task not found');
 	if (!task || task.site !== site.name || url.searchParams.get('cluster') !== site.token) return json(res, 200, notFound);
 	task.polls++;
-	const faulted = pollFault(task, req, res, notFound);
+	const faulted = pollFault({ config: emulator.config, task, req, res, entry, notFound });
 	if (faulted !== undefined) return faulted;
-	const body = answer(emulator, task);
+	const final = answer(emulator, task);
+	const body = unknownStatus(task, final) ?? final;
 	entry.answer = body.status;
 	return json(res, 200, body);
 }

@@ -48,6 +48,8 @@ function createTask({ config, site, key, model, body, faults, quote }) {
 		charged: quote.cost,
 		settled: false,
 		polls: 0,
+		/** Polls answered with the unknown-status fault's status so far. */
+		unknownAnswers: 0,
 		downloads: 0,
 		webhookUrl: body.webhook_url,
 		webhookSecret: body.webhook_secret,
