@@ -6,6 +6,7 @@
 //   BFL_EMULATOR_PORT               main API port (default 8787)
 //   BFL_EMULATOR_US1_PORT           us1 finetune host port (default main + 1)
 //   BFL_EMULATOR_EU1_PORT           eu1 finetune host port (default main + 2)
+//   BFL_EMULATOR_OTHER_PORT         the host the redirect faults lead to (default main + 3)
 //   BFL_EMULATOR_GENERATION_MS      how long an image task takes (default 1500)
 //   BFL_EMULATOR_VIDEO_MS           how long a video task takes (default 4000)
 //   BFL_EMULATOR_CREDITS            every key's balance at start (default 10000; 1 credit = US$0.01)
@@ -38,6 +39,7 @@ function number(value, fallback) {
 		port,
 		us1Port: number(env.BFL_EMULATOR_US1_PORT, port === 0 ? 0 : port + 1),
 		eu1Port: number(env.BFL_EMULATOR_EU1_PORT, port === 0 ? 0 : port + 2),
+		otherPort: number(env.BFL_EMULATOR_OTHER_PORT, port === 0 ? 0 : port + 3),
 		generationMs: number(env.BFL_EMULATOR_GENERATION_MS, DEFAULT_CONFIG.generationMs),
 		videoGenerationMs: number(env.BFL_EMULATOR_VIDEO_MS, DEFAULT_CONFIG.videoGenerationMs),
 		credits: number(env.BFL_EMULATOR_CREDITS, DEFAULT_CONFIG.credits),
@@ -53,6 +55,7 @@ function number(value, fallback) {
 	console.log(`  credential: Region "Custom", Base URL ${emulator.apiBase}, any API key (e.g. bfl_emulator_placeholder)`);
 	console.log(`  finetune hosts: us1 ${emulator.us1Base}, eu1 ${emulator.eu1Base} (FLUX.1 finetunes: GET /v1/my_finetunes there)`);
 	console.log(`  results are served as ${emulator.deliveryBase}/results/...; ledger at ${emulator.apiBase}/_emulator/ledger`);
+	console.log(`  redirects (faults poll-redirect, delivery-redirect) lead to ${emulator.otherBase}`);
 	const stop = () => emulator.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

@@ -10,11 +10,11 @@
 const crypto = require('node:crypto');
 const { renderImage } = require('./images');
 const { renderVideo } = require('./video');
-const { deliveryFault } = require('./faults');
-const { text } = require('./http/respond');
+const { deliveryFault, redirectLocation, redirectOf } = require('./faults');
+const { redirect, text } = require('./http/respond');
 const { draftBundle } = require('./bfl/media');
 const { roundTo } = require('./bfl/sizes');
-const { statusOf } = require('./bfl/tasks');
+const { servesTask, statusOf } = require('./bfl/tasks');
 
 /** @typedef {import('./types').Task} Task */
 /** @typedef {import('./types').Site} Site */
@@ -43,16 +43,22 @@ function sign(signingKey, path, expires) {
 
 /**
  * GET /results/{id}/sample.{ext} or /results/{id}/draft_cache.bin ?se=…&sig=…, on the host that
- * took the task.
+ * took the task (or the other host, when a redirect sent the download there).
  * @param {Emulator} emulator @param {Site} site @param {import('node:http').ServerResponse} res @param {URL} url @param {import('./types').LedgerEntry} entry
  */
 async function deliver(emulator, site, res, url, entry) {
 	const match = /^\/results\/([^/]+)\/(sample\.(jpeg|png|webp|mp4)|draft_cache\.bin)$/.exec(url.pathname);
 	const task = match && emulator.tasks.get(match[1]);
 	entry.taskId = match?.[1];
-	if (!task || task.site !== site.name || statusOf(task) !== 'Ready') return text(res, 404, 'BlobNotFound');
+	if (!task || !servesTask(site, task, url) || statusOf(task) !== 'Ready') return text(res, 404, 'BlobNotFound');
 	const bundle = match[2] === 'draft_cache.bin';
 	if ((bundle && !task.draft) || (!bundle && match[3] !== task.format)) return text(res, 404, 'BlobNotFound');
+	const where = redirectOf(task, 'delivery-redirect', url);
+	if (where) {
+		entry.fault = 'delivery-redirect';
+		entry.redirectedTo = redirectLocation(deliveryBaseOf(emulator, where === 'same' ? site : emulator.sites.other), url, where);
+		return redirect(res, entry.redirectedTo);
+	}
 	const expires = url.searchParams.get('se') ?? '';
 	if (sign(emulator.signingKey, url.pathname, expires) !== url.searchParams.get('sig')) return text(res, 403, 'AuthenticationFailed: signature mismatch');
 	if (Date.now() > Date.parse(expires)) return text(res, 403, 'AuthenticationFailed: Signed expiry time has passed');

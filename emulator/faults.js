@@ -16,6 +16,10 @@
  * unknown-status[=<Status>] with unknown-status-polls=<n> (once done, the task answers n polls,
  * default 2, with a status BFL has not documented, default `Uploading`, then Ready).
  * Delivery: delivery-fail-once (503 on the first download), delivery-slow=<ms>.
+ * Redirects: poll-redirect=same|other, delivery-redirect=same|other: every poll (every download)
+ * is answered 307 to the same URL on the same host, or on the other host (`otherBase`, another
+ * port that serves only what is redirected there), marked `redirected=<same|other>`. The ledger
+ * records each hop with its host and whether `x-key` arrived there (`keyPresent`).
  */
 const { json, text, truncatedJson } = require('./http/respond');
 
@@ -103,6 +107,24 @@ function unknownStatus(task, answer) {
 	return { id: task.id, status: status === true ? 'Uploading' : String(status), result: null, progress: null, details: null, preview: null };
 }
 
+/**
+ * Where poll-redirect or delivery-redirect sends this request, if anywhere: 'same' or 'other'
+ * (requests that were redirected already are served).
+ * @param {Task} task @param {'poll-redirect' | 'delivery-redirect'} name @param {URL} url @returns {'same' | 'other' | undefined}
+ */
+function redirectOf(task, name, url) {
+	const where = task.faults[name];
+	if (url.searchParams.has('redirected') || (where !== 'same' && where !== 'other')) return undefined;
+	return where;
+}
+
+/** The URL a redirect points to: this request's path and query on `base`, marked as redirected. @param {string} base @param {URL} url @param {'same' | 'other'} where */
+function redirectLocation(base, url, where) {
+	const target = new URL(url.pathname + url.search, base);
+	target.searchParams.set('redirected', where);
+	return target.href;
+}
+
 /** delivery-fail-once (503 on the first download), then delivery-slow. @param {Task} task @param {ServerResponse} res */
 async function deliveryFault(task, res) {
 	if (task.faults['delivery-fail-once'] && task.downloads === 1) return text(res, 503, 'ServerBusy');
@@ -110,4 +132,4 @@ async function deliveryFault(task, res) {
 	return undefined;
 }
 
-module.exports = { promptFaults, taskFaults, failedSubmit, malformedSubmit, pollFault, unknownStatus, deliveryFault };
+module.exports = { promptFaults, taskFaults, failedSubmit, malformedSubmit, pollFault, unknownStatus, redirectOf, redirectLocation, deliveryFault };

@@ -44,7 +44,7 @@ function defaultFinetunes() {
  * @returns {Record<string, Record<string, unknown>>}
  */
 function finetunesOf(config, site) {
-	return site.name === 'main' ? {} : (config.finetunes[site.name] ?? {});
+	return site.name === 'us1' || site.name === 'eu1' ? (config.finetunes[site.name] ?? {}) : {};
 }
 
 /** GET /v1/my_finetunes (finetune hosts only). @param {Site} site */

@@ -6,8 +6,9 @@
  * from the node's own model table (dist/, so build first). It keeps a per-key credit balance and
  * active-task counts, answers on a polling_url a client must really use, serves real images and
  * MP4 videos from a different host name that expire, stands in for the FLUX.1 finetune hosts
- * (api.us1 / api.eu1) on two more ports, calls webhooks, injects faults on demand and keeps a
- * ledger of every request (the key's value never recorded).
+ * (api.us1 / api.eu1) on two more ports and a host that redirects lead to on a fourth, calls
+ * webhooks, injects faults on demand and keeps a ledger of every request (the key's value never
+ * recorded).
  *
  * This file holds the emulator's state and starts it; the rest lives by concern:
  *   config.js        the settings and their defaults
@@ -56,12 +57,16 @@ class Emulator {
 		/** @type {Set<NodeJS.Timeout>} */
 		this.timers = new Set();
 		this.signingKey = crypto.randomBytes(16);
-		/** The main host (api.bfl.ai) and the two finetune hosts (api.us1.bfl.ai, api.eu1.bfl.ai). */
-		this.sites = { main: site('main'), us1: site('us1'), eu1: site('eu1') };
+		/**
+		 * The main host (api.bfl.ai), the two finetune hosts (api.us1.bfl.ai, api.eu1.bfl.ai), and
+		 * the other host, which serves only what the redirect faults send there.
+		 */
+		this.sites = { main: site('main'), us1: site('us1'), eu1: site('eu1'), other: site('other') };
 		this.clusterToken = this.sites.main.token;
 		this.apiBase = '';
 		this.us1Base = '';
 		this.eu1Base = '';
+		this.otherBase = '';
 		/** @type {import('node:http').Server[]} */
 		this.servers = [];
 	}
@@ -73,8 +78,8 @@ class Emulator {
 
 	/**
 	 * Listens on 127.0.0.1 (and ::1 where it exists): the main API on `ports.main`, the finetune
-	 * hosts on `ports.us1` and `ports.eu1` (0 = any free port).
-	 * @param {{ main?: number, us1?: number, eu1?: number }} [ports]
+	 * hosts on `ports.us1` and `ports.eu1`, the other host on `ports.other` (0 = any free port).
+	 * @param {{ main?: number, us1?: number, eu1?: number, other?: number }} [ports]
 	 */
 	async listen(ports = {}) {
 		for (const site of Object.values(this.sites)) {
@@ -87,6 +92,7 @@ class Emulator {
 		this.apiBase = this.sites.main.apiBase;
 		this.us1Base = this.sites.us1.apiBase;
 		this.eu1Base = this.sites.eu1.apiBase;
+		this.otherBase = this.sites.other.apiBase;
 		return this;
 	}
 
@@ -116,12 +122,12 @@ class Emulator {
 
 /**
  * Starts an emulator; `await emulator.close()` stops it. Ports: `port` (main API), `us1Port`,
- * `eu1Port` (finetune hosts); 0 or absent = any free port.
- * @param {Partial<typeof DEFAULT_CONFIG> & { port?: number, us1Port?: number, eu1Port?: number }} [options]
+ * `eu1Port` (finetune hosts), `otherPort` (the host redirects lead to); 0 or absent = any free port.
+ * @param {Partial<typeof DEFAULT_CONFIG> & { port?: number, us1Port?: number, eu1Port?: number, otherPort?: number }} [options]
  */
 async function startEmulator(options = {}) {
-	const { port, us1Port, eu1Port, ...config } = options;
-	return await new Emulator(config).listen({ main: port ?? 0, us1: us1Port ?? 0, eu1: eu1Port ?? 0 });
+	const { port, us1Port, eu1Port, otherPort, ...config } = options;
+	return await new Emulator(config).listen({ main: port ?? 0, us1: us1Port ?? 0, eu1: eu1Port ?? 0, other: otherPort ?? 0 });
 }
 
 module.exports = { startEmulator, Emulator, DEFAULT_CONFIG, promptFaults, ROUTES, pngHeader, mp4Header };

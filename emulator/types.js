@@ -7,7 +7,7 @@
  * @typedef {import('../dist/nodes/Flux/models/index.js').FieldSpec} FieldSpec
  * @typedef {import('../dist/nodes/Flux/models/index.js').MediaField} MediaField
  * @typedef {{ width: number, height: number }} Size
- * @typedef {'main' | 'us1' | 'eu1'} SiteName
+ * @typedef {'main' | 'us1' | 'eu1' | 'other'} SiteName
  * @typedef {{ name: SiteName, token: string, port: number, apiBase: string }} Site
  * @typedef {{ seconds: number, width: number, height: number }} DraftInfo
  */

@@ -2,14 +2,14 @@
 'use strict';
 /**
  * GET /v1/get_result?id=…&cluster=…: a task's answer, as polls and webhooks see it. A rebuilt URL
- * without the cluster token, or a poll on another host than the one that took the task, finds
- * nothing.
+ * without the cluster token, or a poll on another host than the one that took the task (unless a
+ * redirect sent it there), finds nothing.
  */
 const { settle } = require('../accounts');
 const { signedUrl } = require('../delivery');
-const { pollFault, unknownStatus } = require('../faults');
-const { json, problem } = require('../http/respond');
-const { statusOf } = require('./tasks');
+const { pollFault, redirectLocation, redirectOf, unknownStatus } = require('../faults');
+const { json, problem, redirect } = require('../http/respond');
+const { servesTask, statusOf } = require('./tasks');
 
 /** @typedef {import('../types').Task} Task */
 /** @typedef {import('../server').Emulator} Emulator */
@@ -63,7 +63,13 @@ async function poll(emulator, site, req, res, url, entry) {
 	entry.taskId = id;
 	const task = emulator.tasks.get(id);
 	const notFound = blank(id, 'Task not found');
-	if (!task || task.site !== site.name || url.searchParams.get('cluster') !== site.token) return json(res, 200, notFound);
+	if (!task || !servesTask(site, task, url) || url.searchParams.get('cluster') !== emulator.sites[task.site].token) return json(res, 200, notFound);
+	const where = redirectOf(task, 'poll-redirect', url);
+	if (where) {
+		entry.fault = 'poll-redirect';
+		entry.redirectedTo = redirectLocation(where === 'same' ? site.apiBase : emulator.sites.other.apiBase, url, where);
+		return redirect(res, entry.redirectedTo);
+	}
 	task.polls++;
 	const faulted = pollFault({ config: emulator.config, task, req, res, entry, notFound });
 	if (faulted !== undefined) return faulted;

@@ -78,9 +78,18 @@ function statusOf(task, now = Date.now()) {
 	return 'Ready';
 }
 
+/**
+ * Whether a host serves a task's polls and files: the host that took it does, and the other host
+ * does what a redirect sent there.
+ * @param {import('../types').Site} site @param {Task} task @param {URL} url
+ */
+function servesTask(site, task, url) {
+	return task.site === site.name || (site.name === 'other' && url.searchParams.has('redirected'));
+}
+
 /** @param {import('../types').Site} site @param {string} id */
 function pollingUrl(site, id) {
 	return `${site.apiBase}/v1/get_result?id=${id}&cluster=${site.token}`;
 }
 
-module.exports = { createTask, statusOf, pollingUrl };
+module.exports = { createTask, statusOf, servesTask, pollingUrl };

@@ -22,6 +22,13 @@ function text(res, status, text) {
 	return status;
 }
 
+/** A 307 to `location` (the method and body are to be kept). @param {ServerResponse} res @param {string} location */
+function redirect(res, location) {
+	res.writeHead(307, { location, 'content-length': 0 });
+	res.end();
+	return 307;
+}
+
 /** An answer cut off in the middle of its JSON (for the malformed-answer faults). @param {ServerResponse} res @param {string} partial */
 function truncatedJson(res, partial) {
 	res.writeHead(200, { 'content-type': 'application/json' });
@@ -53,4 +60,4 @@ function problem(loc, msg, type = 'value_error') {
 	return { loc, msg, type };
 }
 
-module.exports = { json, text, truncatedJson, fail, readBody, problem };
+module.exports = { json, text, redirect, truncatedJson, fail, readBody, problem };

@@ -4,7 +4,7 @@
  * Routing: every request is first written to the ledger, then matched as FastAPI matches BFL's
  * routes (404 for an unknown path, 405 for the wrong method, both before any auth), then
  * authenticated where BFL asks for a key (polls and downloads need none), then handed to the
- * module that knows its meaning.
+ * module that knows its meaning. Each ledger entry names the host (`site`) it arrived at.
  */
 const { creditsLeft, keyProblem, settleDue } = require('../accounts');
 const { modelAt } = require('../bfl/endpoints');
@@ -26,7 +26,9 @@ async function handle(emulator, site, req, res) {
 	const url = new URL(req.url ?? '/', site.apiBase);
 	const entry = record(emulator.ledger, req, url);
 	settleDue(emulator);
+	entry.site = site.name;
 	const respond = async () => {
+		if (site.name === 'other') return await elsewhere(emulator, site, req, res, url, entry);
 		if (url.pathname.startsWith('/_emulator/')) return await control(emulator, req, res, url, entry);
 		if (url.pathname.startsWith('/results/')) return await deliver(emulator, site, res, url, entry);
 		const found = route(emulator, site, url.pathname);
@@ -43,6 +45,18 @@ async function handle(emulator, site, req, res) {
 		return await submit(emulator, site, req, res, account, /** @type {ModelSpec} */ (found.model), entry);
 	};
 	entry.status = await respond();
+}
+
+/**
+ * The other host serves only polls and downloads a redirect sent there (faults.js); anything
+ * else is 404.
+ * @param {Emulator} emulator @param {Site} site @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+ * @param {URL} url @param {import('../types').LedgerEntry} entry
+ */
+async function elsewhere(emulator, site, req, res, url, entry) {
+	if (req.method === 'GET' && url.pathname === '/v1/get_result') return await poll(emulator, site, req, res, url, entry);
+	if (req.method === 'GET' && url.pathname.startsWith('/results/')) return await deliver(emulator, site, res, url, entry);
+	return json(res, 404, { detail: 'Not Found' });
 }
 
 /**

@@ -4,7 +4,7 @@
  * Injected failures over real HTTP (faults.js): what a client of the emulator meets when it
  * asks for them, by prompt token or for every task.
  */
-const { useEmulator, call, submit, sleep } = require('../support/emulator');
+const { useEmulator, call, submit, sleep, waitDone, KEY } = require('../support/emulator');
 
 const emulator = useEmulator();
 
@@ -68,5 +68,77 @@ describe('429 on a poll', () => {
 		const poll = await call(submitted.json.polling_url, { key: null });
 		expect(poll).toMatchObject({ status: 429, headers: { 'retry-after': '3' } });
 		expect(emulator.tasks.get(submitted.json.id)).toMatchObject({ polls: 1 });
+	});
+});
+
+describe('redirects', () => {
+	/** The ledger's record of each request to a path: host, site, key arrival, status. @param {string} prefix */
+	const hops = (prefix) =>
+		emulator.ledger.filter((entry) => entry.path.startsWith(prefix)).map(({ host, site, keyPresent, status }) => ({ host, site, keyPresent, status }));
+
+	test('[[poll-redirect=same]]: a 307 to the same URL on the same host, which then answers', async () => {
+		const submitted = await submit('flux-2-klein-4b', { prompt: 'x [[poll-redirect=same]]', width: 64, height: 64 });
+		const first = await call(submitted.json.polling_url);
+		expect(first.status).toBe(307);
+		const location = new URL(String(first.headers.location));
+		const polling = new URL(submitted.json.polling_url);
+		expect([location.host, location.pathname, location.searchParams.get('id'), location.searchParams.get('cluster')]).toEqual([
+			polling.host,
+			'/v1/get_result',
+			submitted.json.id,
+			polling.searchParams.get('cluster'),
+		]);
+		expect((await call(location.href)).json).toMatchObject({ id: submitted.json.id, status: 'Pending' });
+		expect(hops('/v1/get_result')).toEqual([
+			{ host: polling.host, site: 'main', keyPresent: true, status: 307 },
+			{ host: polling.host, site: 'main', keyPresent: true, status: 200 },
+		]);
+	});
+
+	test('[[poll-redirect=other]]: a 307 to another host; the ledger shows whether the key went along', async () => {
+		const submitted = await submit('flux-2-klein-4b', { prompt: 'x [[poll-redirect=other]]', width: 64, height: 64 });
+		const first = await call(submitted.json.polling_url);
+		expect(first.status).toBe(307);
+		const location = String(first.headers.location);
+		expect(new URL(location).origin).toBe(emulator.otherBase);
+		expect((await call(location, { key: null })).json).toMatchObject({ id: submitted.json.id });
+		expect((await call(location)).json).toMatchObject({ id: submitted.json.id });
+		const other = new URL(emulator.otherBase).host;
+		expect(hops('/v1/get_result')).toEqual([
+			{ host: new URL(emulator.apiBase).host, site: 'main', keyPresent: true, status: 307 },
+			{ host: other, site: 'other', keyPresent: false, status: 200 },
+			{ host: other, site: 'other', keyPresent: true, status: 200 },
+		]);
+		expect(emulator.ledger.find((entry) => entry.status === 307)).toMatchObject({ fault: 'poll-redirect', redirectedTo: location });
+		expect(JSON.stringify(emulator.ledger)).not.toContain(KEY);
+	});
+
+	test('the other host serves only what a redirect sent there', async () => {
+		const submitted = await submit('flux-2-klein-4b', { prompt: 'x', width: 64, height: 64 });
+		const polling = new URL(submitted.json.polling_url);
+		const direct = await call(`${emulator.otherBase}${polling.pathname}${polling.search}`);
+		expect(direct.json).toMatchObject({ status: 'Task not found' });
+		expect((await call(`${emulator.otherBase}/v1/credits`)).status).toBe(404);
+		expect((await call(`${emulator.otherBase}/v1/my_finetunes`)).status).toBe(404);
+		expect((await submit('flux-2-klein-4b', { prompt: 'x' }, emulator.otherBase)).status).toBe(404);
+	});
+
+	test.each([
+		['same', () => emulator.deliveryBase],
+		['other', () => emulator.deliveryBase.replace(/:\d+$/, `:${new URL(emulator.otherBase).port}`)],
+	])('[[delivery-redirect=%s]]: the result URL answers 307; the download works where it leads', async (where, origin) => {
+		const submitted = await submit('flux-2-klein-4b', { prompt: `x [[delivery-redirect=${where}]]`, width: 64, height: 64, output_format: 'png' });
+		const ready = await waitDone(submitted.json.polling_url);
+		const first = await call(ready.result.sample, { key: null });
+		expect(first.status).toBe(307);
+		const location = new URL(String(first.headers.location));
+		expect(location.origin).toBe(origin());
+		expect(location.pathname).toBe(new URL(ready.result.sample).pathname);
+		const image = await call(location.href, { key: null });
+		expect(image).toMatchObject({ status: 200, headers: { 'content-type': 'image/png' } });
+		expect(hops('/results/')).toEqual([
+			{ host: new URL(ready.result.sample).host, site: 'main', keyPresent: false, status: 307 },
+			{ host: location.host, site: where === 'same' ? 'main' : 'other', keyPresent: false, status: 200 },
+		]);
 	});
 });
