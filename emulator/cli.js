@@ -17,6 +17,7 @@
 //   BFL_EMULATOR_REMOVED            refuse (default, 404 like BFL) or serve: endpoints BFL removed
 //   BFL_EMULATOR_VIDEO_SIZE         longer side of the rendered videos in pixels (default 320)
 //   BFL_EMULATOR_PRICES             JSON object of credits per model id, e.g. {"flux-2-pro": 3}
+//   BFL_EMULATOR_WEBHOOK_SIGNATURE  secret (default: X-Webhook-Secret), hmac (X-BFL-Signature) or both
 // Everything else (faults, credits, prices…) can be changed while it runs: POST /_emulator/config.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
@@ -50,6 +51,7 @@ function number(value, fallback) {
 		removedEndpoints: env.BFL_EMULATOR_REMOVED === 'serve' ? 'serve' : 'refuse',
 		videoRenderSize: number(env.BFL_EMULATOR_VIDEO_SIZE, DEFAULT_CONFIG.videoRenderSize),
 		prices: env.BFL_EMULATOR_PRICES ? JSON.parse(env.BFL_EMULATOR_PRICES) : {},
+		webhookSignature: /** @type {'secret' | 'hmac' | 'both'} */ (env.BFL_EMULATOR_WEBHOOK_SIGNATURE || DEFAULT_CONFIG.webhookSignature),
 	});
 	console.log(`BFL emulator listening: ${emulator.apiBase}`);
 	console.log(`  credential: Region "Custom", Base URL ${emulator.apiBase}, any API key (e.g. bfl_emulator_placeholder)`);

@@ -37,6 +37,12 @@ const DEFAULT_CONFIG = {
 	videoRenderSize: 320,
 	/** Host name of the result URLs (the API is 127.0.0.1); it must resolve to this machine. */
 	deliveryHostname: 'localhost',
+	/**
+	 * How a webhook carries the submitted webhook_secret: 'secret' echoes it in X-Webhook-Secret
+	 * (BFL's SDK); 'hmac' sends X-BFL-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed
+	 * with the secret> (BFL's skills); 'both' sends both. No secret, no header.
+	 */
+	webhookSignature: /** @type {'secret' | 'hmac' | 'both'} */ ('secret'),
 	/** FLUX.1 finetunes per finetune host, with the details GET /v1/finetune_details shows. */
 	finetunes: /** @type {Record<'us1' | 'eu1', Record<string, Record<string, unknown>>>} */ (defaultFinetunes()),
 	/** Global faults applied to every task, same names as the prompt tokens (faults.js). */

@@ -4,6 +4,7 @@
  * Webhooks over real HTTP: the final poll answer POSTed to a receiver of the test's own, with the
  * secret echoed back.
  */
+const crypto = require('node:crypto');
 const http = require('node:http');
 const { useEmulator, submit } = require('../support/emulator');
 
@@ -11,13 +12,13 @@ const emulator = useEmulator();
 
 /** Starts a receiver; returns its URL, what it got, and a stop function. */
 async function webhookReceiver() {
-	/** @type {Array<{ headers: http.IncomingHttpHeaders, body: any }>} */
+	/** @type {Array<{ headers: http.IncomingHttpHeaders, body: any, raw: string }>} */
 	const received = [];
 	const receiver = http.createServer((req, res) => {
 		let text = '';
 		req.on('data', (chunk) => (text += chunk));
 		req.on('end', () => {
-			received.push({ headers: req.headers, body: JSON.parse(text) });
+			received.push({ headers: req.headers, body: JSON.parse(text), raw: text });
 			res.end('ok');
 		});
 	});
@@ -64,5 +65,50 @@ describe('webhooks', () => {
 		} finally {
 			await receiver.stop();
 		}
+	});
+});
+
+describe('webhook signatures', () => {
+	/** Submits a task with a webhook and a secret under `mode`; returns what the receiver got. @param {'secret' | 'hmac' | 'both'} mode @param {string} [secret] */
+	async function deliveredWith(mode, secret = 'placeholder-secret') {
+		emulator.config.webhookSignature = mode;
+		const receiver = await webhookReceiver();
+		try {
+			await submit('flux-2-klein-4b', { prompt: 'hook', webhook_url: receiver.url, ...(secret ? { webhook_secret: secret } : {}) });
+			const [delivery] = await receiver.until();
+			return delivery;
+		} finally {
+			await receiver.stop();
+		}
+	}
+
+	/** @param {string} raw */
+	const hmac = (raw) => `sha256=${crypto.createHmac('sha256', 'placeholder-secret').update(raw, 'utf8').digest('hex')}`;
+
+	test("'secret' (the default): X-Webhook-Secret only", async () => {
+		const delivery = await deliveredWith('secret');
+		expect(delivery.headers['x-webhook-secret']).toBe('placeholder-secret');
+		expect(delivery.headers['x-bfl-signature']).toBeUndefined();
+	});
+
+	test("'hmac': X-BFL-Signature, the HMAC-SHA256 of the raw body keyed with the secret, and no secret in the clear", async () => {
+		const delivery = await deliveredWith('hmac');
+		expect(delivery.headers['x-bfl-signature']).toBe(hmac(delivery.raw));
+		expect(delivery.headers['x-webhook-secret']).toBeUndefined();
+		expect(delivery.body.status).toBe('Ready');
+		for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+		expect(emulator.webhookDeliveries[0].signedWith).toEqual(['x-bfl-signature']);
+	});
+
+	test("'both': both headers", async () => {
+		const delivery = await deliveredWith('both');
+		expect(delivery.headers['x-webhook-secret']).toBe('placeholder-secret');
+		expect(delivery.headers['x-bfl-signature']).toBe(hmac(delivery.raw));
+	});
+
+	test('no secret: no signature header at all', async () => {
+		const delivery = await deliveredWith('both', '');
+		expect(delivery.headers['x-webhook-secret']).toBeUndefined();
+		expect(delivery.headers['x-bfl-signature']).toBeUndefined();
 	});
 });

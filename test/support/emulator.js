@@ -29,6 +29,7 @@ const TEST_CONFIG = {
 	videoTaskLimit: 5,
 	strict: false,
 	removedEndpoints: 'refuse',
+	webhookSignature: 'secret',
 	faults: {},
 };
 
