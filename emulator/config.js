@@ -35,6 +35,12 @@ const DEFAULT_CONFIG = {
 	retryAfterSeconds: /** @type {number | null} */ (null),
 	/** Videos are rendered small: this many pixels on the longer side, keeping the requested shape. */
 	videoRenderSize: 320,
+	/**
+	 * Video results as lists, as BFL's newest skill describes them: `result.samples` (MP4 URLs) and,
+	 * for drafts, `result.draft_caches`, with `sample` and `draft_cache` holding the first entry.
+	 * false: the singular keys only; true: lists of one; 2 to 4: that many clips (each its own).
+	 */
+	videoResultLists: /** @type {boolean | number} */ (false),
 	/** Host name of the result URLs (the API is 127.0.0.1); it must resolve to this machine. */
 	deliveryHostname: 'localhost',
 	/**

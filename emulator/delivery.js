@@ -2,7 +2,7 @@
 'use strict';
 /**
  * Delivery of results, as BFL's delivery hosts do it: a Ready task's files (the image or MP4
- * sample, a draft's cache bundle) at signed, expiring URLs on another host name than the API's
+ * sample, a draft's cache bundle; lists of them with `videoResultLists`) at signed, expiring URLs on another host name than the API's
  * (`deliveryHostname`, same port), without CORS headers. Images are rendered at the task's size;
  * videos smaller (`videoRenderSize` on the longer side, in the task's shape). Both carry a receipt
  * of what was asked (prompt, model, size, seed; caption.js).
@@ -42,17 +42,28 @@ function sign(signingKey, path, expires) {
 }
 
 /**
- * GET /results/{id}/sample.{ext} or /results/{id}/draft_cache.bin ?se=…&sig=…, on the host that
- * took the task (or the other host, when a redirect sent the download there).
+ * A task's files of one kind, in order: its sample (sample.<format>) or its draft cache
+ * (draft_cache.bin), then, for a video task with result lists of n entries, sample-2 … sample-n.
+ * @param {Task} task @param {'sample' | 'draft_cache'} kind @returns {string[]}
+ */
+function filesOf(task, kind) {
+	if (kind === 'draft_cache' && !task.draft) return [];
+	const extension = kind === 'sample' ? task.format : 'bin';
+	return Array.from({ length: Math.max(1, task.listCount) }, (_, index) => `${kind}${index ? `-${index + 1}` : ''}.${extension}`);
+}
+
+/**
+ * GET /results/{id}/<file> ?se=…&sig=… (the files of filesOf), on the host that took the task (or
+ * the other host, when a redirect sent the download there).
  * @param {Emulator} emulator @param {Site} site @param {import('node:http').ServerResponse} res @param {URL} url @param {import('./types').LedgerEntry} entry
  */
 async function deliver(emulator, site, res, url, entry) {
-	const match = /^\/results\/([^/]+)\/(sample\.(jpeg|png|webp|mp4)|draft_cache\.bin)$/.exec(url.pathname);
+	const match = /^\/results\/([^/]+)\/([^/]+)$/.exec(url.pathname);
 	const task = match && emulator.tasks.get(match[1]);
 	entry.taskId = match?.[1];
 	if (!task || !servesTask(site, task, url) || statusOf(task) !== 'Ready') return text(res, 404, 'BlobNotFound');
-	const bundle = match[2] === 'draft_cache.bin';
-	if ((bundle && !task.draft) || (!bundle && match[3] !== task.format)) return text(res, 404, 'BlobNotFound');
+	const kind = /** @type {const} */ (['sample', 'draft_cache']).find((name) => filesOf(task, name).includes(match[2]));
+	if (!kind) return text(res, 404, 'BlobNotFound');
 	const where = redirectOf(task, 'delivery-redirect', url);
 	if (where) {
 		entry.fault = 'delivery-redirect';
@@ -65,33 +76,41 @@ async function deliver(emulator, site, res, url, entry) {
 	task.downloads++;
 	const faulted = await deliveryFault(task, res);
 	if (faulted !== undefined) return faulted;
-	const [bytes, type] = bundle ? [(task.bundle ??= draftBundle(task)), 'application/octet-stream'] : await sample(emulator, task);
+	const index = filesOf(task, kind).indexOf(match[2]);
+	if (!task.files.has(match[2])) task.files.set(match[2], render(emulator, task, kind, index));
+	const bytes = await task.files.get(match[2]);
+	const type = kind === 'draft_cache' ? 'application/octet-stream' : task.resource === 'video' ? 'video/mp4' : `image/${task.format}`;
 	res.writeHead(200, { 'content-type': type, 'content-length': bytes.length });
 	res.end(bytes);
 	return 200;
 }
 
-/** A task's sample, rendered once: its bytes and media type. @param {Emulator} emulator @param {Task} task @returns {Promise<[Buffer, string]>} */
-async function sample(emulator, task) {
+/**
+ * Renders one of a task's files (once: the caller keeps it in task.files). The n-th of a list
+ * has its own seed, so each is a different clip.
+ * @param {Emulator} emulator @param {Task} task @param {'sample' | 'draft_cache'} kind @param {number} index
+ * @returns {Promise<Buffer>}
+ */
+async function render(emulator, task, kind, index) {
+	if (kind === 'draft_cache') return draftBundle(task);
+	const receipt = receiptOf(task, index);
 	if (task.resource === 'video') {
 		const seconds = Math.round(/** @type {number} */ (task.seconds) * 1000) / 1000;
-		task.output ??= renderVideo({ ...renderSize(emulator.config, task), seconds, fps: VIDEO_FPS, seed: task.seed, receipt: receiptOf(task) });
-		return [await task.output, 'video/mp4'];
+		return renderVideo({ ...renderSize(emulator.config, task), seconds, fps: VIDEO_FPS, seed: task.seed + index, receipt });
 	}
 	const format = /** @type {'jpeg' | 'png' | 'webp'} */ (task.format);
-	const noise = Boolean(task.faults.noise);
-	task.output ??= renderImage({ width: task.width, height: task.height, format, seed: task.seed, noise, receipt: receiptOf(task) });
-	return [await task.output, `image/${task.format}`];
+	return await renderImage({ width: task.width, height: task.height, format, seed: task.seed, noise: Boolean(task.faults.noise), receipt });
 }
 
 /**
  * What a task's picture says: its prompt; its model, its size as BFL would make it (a video is
- * rendered smaller), a video's length, the seed.
- * @param {Task} task @returns {import('./caption').Receipt}
+ * rendered smaller), a video's length, the seed, and which of a list it is.
+ * @param {Task} task @param {number} index @returns {import('./caption').Receipt}
  */
-function receiptOf(task) {
+function receiptOf(task, index) {
 	const length = task.resource === 'video' ? [`${Math.round(Number(task.seconds) * 1000) / 1000} s`] : [];
-	return { prompt: task.prompt, details: [task.endpoint, `${task.width}×${task.height}`, ...length, `seed ${task.seed}`] };
+	const place = task.listCount > 1 ? [`sample ${index + 1}/${task.listCount}`] : [];
+	return { prompt: task.prompt, details: [task.endpoint, `${task.width}×${task.height}`, ...length, `seed ${task.seed}`, ...place] };
 }
 
 /** Videos are rendered small: videoRenderSize on the longer side, in the task's shape. @param {import('./config').Config} config @param {Task} task */
@@ -100,4 +119,4 @@ function renderSize(config, task) {
 	return { width: Math.max(16, roundTo(task.width * scale, 2)), height: Math.max(16, roundTo(task.height * scale, 2)) };
 }
 
-module.exports = { deliveryBaseOf, signedUrl, deliver };
+module.exports = { deliveryBaseOf, signedUrl, filesOf, deliver };

@@ -30,10 +30,10 @@
  *   id: string, key: string, site: SiteName, endpoint: string, path: string,
  *   resource: 'image' | 'video', bucket: string, stages: string[],
  *   createdAt: number, readyAt: number, seed: number, prompt: string,
- *   format: string, width: number, height: number, seconds: number | undefined, draft: boolean,
+ *   format: string, width: number, height: number, seconds: number | undefined, draft: boolean, listCount: number,
  *   faults: Faults, cost: number, settledCost: number, charged: number, settled: boolean,
  *   polls: number, unknownAnswers: number, downloads: number, webhookUrl?: string, webhookSecret?: string,
- *   output: Promise<Buffer> | Buffer | undefined, bundle: Buffer | undefined,
+ *   files: Map<string, Promise<Buffer> | Buffer>,
  * }} Task
  */
 

@@ -116,7 +116,7 @@ function draftFromBytes(bytes) {
 
 /** @param {Tasks} tasks @param {string} text @returns {DraftInfo | undefined} */
 function draftFromUrl(tasks, text) {
-	const match = /\/results\/([^/]+)\/draft_cache\.bin/.exec(text);
+	const match = /\/results\/([^/]+)\/draft_cache(?:-\d+)?\.bin/.exec(text);
 	const task = match && tasks.get(match[1]);
 	return task ? { seconds: /** @type {number} */ (task.seconds), width: task.width, height: task.height } : undefined;
 }

@@ -6,7 +6,7 @@
  * redirect sent it there), finds nothing.
  */
 const { settle } = require('../accounts');
-const { signedUrl } = require('../delivery');
+const { filesOf, signedUrl } = require('../delivery');
 const { pollFault, redirectLocation, redirectOf, unknownStatus } = require('../faults');
 const { json, problem, redirect } = require('../http/respond');
 const { servesTask, statusOf } = require('./tasks');
@@ -40,11 +40,19 @@ function answer(emulator, task) {
 	return { ...base, result: result(emulator, task), ...settledCost };
 }
 
-/** A Ready task's result: its signed URLs, prompt, seed and times. @param {Emulator} emulator @param {Task} task */
+/**
+ * A Ready task's result: its signed URLs, prompt, seed and times. With result lists (a video task
+ * under `videoResultLists`), `samples` and `draft_caches` list every file, and `sample` and
+ * `draft_cache` hold the first, as BFL's newest skill describes.
+ * @param {Emulator} emulator @param {Task} task
+ */
 function result(emulator, task) {
+	const [samples, drafts] = [filesOf(task, 'sample'), filesOf(task, 'draft_cache')].map((files) => files.map((file) => signedUrl(emulator, task, file)));
+	const lists = task.listCount ? { samples, ...(task.draft ? { draft_caches: drafts } : {}) } : {};
 	return {
-		sample: signedUrl(emulator, task, `sample.${task.format}`),
-		...(task.draft ? { draft_cache: signedUrl(emulator, task, 'draft_cache.bin') } : {}),
+		sample: samples[0],
+		...(task.draft ? { draft_cache: drafts[0] } : {}),
+		...lists,
 		prompt: task.prompt,
 		seed: task.seed,
 		start_time: task.createdAt / 1000,

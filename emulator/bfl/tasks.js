@@ -41,6 +41,7 @@ function createTask({ config, site, key, model, body, faults, quote }) {
 		height: quote.height,
 		seconds: quote.seconds,
 		draft: video && body.draft === true,
+		listCount: video ? listCount(config.videoResultLists) : 0,
 		faults,
 		cost: quote.cost,
 		settledCost: quote.settledCost,
@@ -53,9 +54,14 @@ function createTask({ config, site, key, model, body, faults, quote }) {
 		downloads: 0,
 		webhookUrl: body.webhook_url,
 		webhookSecret: body.webhook_secret,
-		output: undefined,
-		bundle: undefined,
+		files: new Map(),
 	};
+}
+
+/** How many entries a video's result lists have: none (false), 1 (true), or 1 to 4. @param {boolean | number} setting */
+function listCount(setting) {
+	if (setting === true) return 1;
+	return Math.min(4, Math.max(0, Math.floor(Number(setting) || 0)));
 }
 
 /**

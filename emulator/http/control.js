@@ -19,7 +19,7 @@ async function control(emulator, req, res, url, entry) {
 	if (url.pathname === '/_emulator/ledger') return json(res, 200, { ledger: emulator.ledger, webhooks: emulator.webhookDeliveries });
 	if (url.pathname === '/_emulator/tasks') {
 		const tasks = [...emulator.tasks.values()].map((task) => {
-			const { output, bundle, key, ...shown } = task;
+			const { files, key, ...shown } = task;
 			return { ...shown, status: statusOf(task) };
 		});
 		return json(res, 200, { tasks });

@@ -72,3 +72,38 @@ describe('receipts on videos', () => {
 		expect(frame.luma.subarray(0, 12 * frame.width).filter((luma) => luma === 235).length).toBeGreaterThan(40);
 	});
 });
+
+describe('video results as lists (videoResultLists)', () => {
+	test('off by default: sample and draft_cache only', async () => {
+		const ready = await waitDone((await submit('flux-3-video', { mode: 't2v', prompt: 'x', draft: true })).json.polling_url);
+		expect(ready.result).toHaveProperty('sample');
+		expect(ready.result).toHaveProperty('draft_cache');
+		expect(ready.result).not.toHaveProperty('samples');
+		expect(ready.result).not.toHaveProperty('draft_caches');
+	});
+
+	test('true: samples and draft_caches are lists of one, sample and draft_cache their first entry', async () => {
+		emulator.config.videoResultLists = true;
+		const ready = await waitDone((await submit('flux-3-video', { mode: 't2v', prompt: 'x', draft: true })).json.polling_url);
+		expect(ready.result.samples).toEqual([ready.result.sample]);
+		expect(ready.result.draft_caches).toEqual([ready.result.draft_cache]);
+		expect(sniffMp4((await call(ready.result.samples[0], { key: null })).bytes)?.durationSeconds).toBe(5);
+	});
+
+	test('3: three real, different clips and three draft caches; each cache enhances back; images keep singular keys', async () => {
+		emulator.config.videoResultLists = 3;
+		const ready = await waitDone((await submit('flux-3-video', { mode: 't2v', prompt: 'x', draft: true, duration: 6 })).json.polling_url);
+		expect(ready.result.samples).toHaveLength(3);
+		expect(ready.result.draft_caches).toHaveLength(3);
+		expect([ready.result.sample, ready.result.draft_cache]).toEqual([ready.result.samples[0], ready.result.draft_caches[0]]);
+		expect(new URL(ready.result.samples[2]).pathname).toMatch(/\/sample-3\.mp4$/);
+		const clips = await Promise.all(ready.result.samples.map((/** @type {string} */ url) => call(url, { key: null })));
+		expect(clips.map((clip) => sniffMp4(clip.bytes)?.durationSeconds)).toEqual([6, 6, 6]);
+		expect(new Set(clips.map((clip) => clip.bytes.toString('base64'))).size).toBe(3);
+		const enhance = await submit('flux-3-video', { mode: 'draft_enhance', draft_cache: ready.result.draft_caches[2] });
+		expect(sniffMp4((await call((await waitDone(enhance.json.polling_url)).result.sample)).bytes)?.durationSeconds).toBe(6);
+		const image = await waitDone((await submit('flux-2-klein-4b', { prompt: 'x', width: 64, height: 64 })).json.polling_url);
+		expect(image.result).not.toHaveProperty('samples');
+		expect((await call(`${ready.result.samples[0].split('/sample')[0]}/sample-4.mp4`, { key: null })).status).toBe(404);
+	});
+});

@@ -30,6 +30,7 @@ const TEST_CONFIG = {
 	strict: false,
 	removedEndpoints: 'refuse',
 	webhookSignature: 'secret',
+	videoResultLists: false,
 	faults: {},
 };
 
