@@ -58,6 +58,18 @@ function renderVideo({ width, height, seconds, fps = 24, seed = 0, receipt }) {
 	checkNumber('seconds', seconds, 0.001, 600);
 	checkNumber('fps', fps, 1, 120);
 	if (!Number.isInteger(fps)) throw new RangeError(`renderVideo: fps must be a whole number, got ${fps}`);
+	const clip = planClip(width, height, seconds, fps);
+	return mux(clip, encodeFrames(clip, seed, receipt));
+}
+
+/**
+ * A clip's stream parameters and timing: its coded size, frame count, keyframe interval.
+ * @typedef {{ spec: StreamSpec, seconds: number, mbCount: number, frameCount: number, gopFrames: number,
+ *   mediaTimescale: number, mediaDuration: number, sampleDeltas: number[] }} Clip
+ */
+
+/** @param {number} width @param {number} height @param {number} seconds @param {number} fps @returns {Clip} */
+function planClip(width, height, seconds, fps) {
 	const shownWidth = Math.ceil(width / 2) * 2;
 	const shownHeight = Math.ceil(height / 2) * 2;
 	const mbWidth = Math.ceil(shownWidth / 16);
@@ -76,19 +88,24 @@ function renderVideo({ width, height, seconds, fps = 24, seed = 0, receipt }) {
 	const keyframeSeconds = Math.max(1, Math.ceil((wholeSeconds * keyframeBytes) / IDR_BUDGET));
 	const gopFrames = keyframeSeconds * fps;
 	const log2MaxFrameNum = Math.min(16, Math.max(4, Math.ceil(Math.log2(gopFrames + 1))));
-
 	/** @type {StreamSpec} */
 	const spec = { width: shownWidth, height: shownHeight, mbWidth, mbHeight, fps, level: levelFor(mbWidth, mbHeight, fps), log2MaxFrameNum };
-	const spsNal = sps(spec);
-	const ppsNal = pps();
+	return { spec, seconds, mbCount, frameCount, gopFrames, mediaTimescale, mediaDuration, sampleDeltas };
+}
 
+/**
+ * Every frame as a length-prefixed NAL unit, and which are keyframes (1-based).
+ * @param {Clip} clip @param {number} seed @param {import('../caption').Receipt | undefined} receipt
+ * @returns {{ samples: Buffer[], syncSamples: number[] }}
+ */
+function encodeFrames(clip, seed, receipt) {
+	const { spec, frameCount, gopFrames } = clip;
 	const next = random(Number.isFinite(seed) ? Math.floor(seed) : 0);
 	const look = [next(), next(), 3 + Math.floor(next() * 8), next() * Math.PI, 0.3 + next() * 0.4];
 	// The bar lies in the last macroblock row that is entirely shown, 2 pixels above its bottom.
-	const barTop = (Math.floor(shownHeight / 16) - 1) * 16 + 10;
+	const barTop = (Math.floor(spec.height / 16) - 1) * 16 + 10;
 	// The receipt keeps above the bar.
-	const layout = receipt ? layoutCaption(shownWidth, barTop, receipt) : undefined;
-
+	const layout = receipt ? layoutCaption(spec.width, barTop, receipt) : undefined;
 	/** @type {Buffer[]} */
 	const samples = [];
 	/** @type {number[]} */
@@ -96,48 +113,50 @@ function renderVideo({ width, height, seconds, fps = 24, seed = 0, receipt }) {
 	/** @type {Picture | undefined} */
 	let picture;
 	let filled = 0;
-	let idrCount = 0;
 	for (let frame = 0; frame < frameCount; frame++) {
-		const target = Math.round(((frame + 1) / frameCount) * (shownWidth / 2)) * 2;
-		const changed = new Uint8Array(mbCount);
+		const target = Math.round(((frame + 1) / frameCount) * (spec.width / 2)) * 2;
+		const changed = new Uint8Array(clip.mbCount);
 		const idr = frame % gopFrames === 0;
 		if (idr || !picture) {
 			picture = background(spec, look, frame / gopFrames, barTop);
-			if (layout) drawReceipt(picture, layout, shownWidth);
+			if (layout) drawReceipt(picture, layout, spec.width);
 			filled = 0;
 		}
-		fillBar(picture, barTop, filled, target, changed, mbWidth);
+		fillBar(picture, barTop, filled, target, changed, spec.mbWidth);
 		filled = Math.max(filled, target);
-		const nal = slice(spec, picture, { idr, frameNum: (frame % gopFrames) % 2 ** log2MaxFrameNum, idrPicId: idrCount % 65536, changed });
-		if (idr) {
-			idrCount++;
-			syncSamples.push(frame + 1);
-		}
+		const frameNum = (frame % gopFrames) % 2 ** spec.log2MaxFrameNum;
+		const nal = slice(spec, picture, { idr, frameNum, idrPicId: syncSamples.length % 65536, changed });
+		if (idr) syncSamples.push(frame + 1);
 		const sampleBytes = Buffer.alloc(4 + nal.length);
 		sampleBytes.writeUInt32BE(nal.length, 0);
 		nal.copy(sampleBytes, 4);
 		samples.push(sampleBytes);
 	}
+	return { samples, syncSamples };
+}
 
-	// One chunk per keyframe interval.
+/**
+ * The file: ftyp, moov, then the samples in one mdat, one chunk per keyframe interval.
+ * @param {Clip} clip @param {{ samples: Buffer[], syncSamples: number[] }} frames
+ */
+function mux(clip, { samples, syncSamples }) {
 	/** @type {number[]} */
 	const chunkSampleCounts = [];
-	for (let first = 0; first < frameCount; first += gopFrames) chunkSampleCounts.push(Math.min(gopFrames, frameCount - first));
+	for (let first = 0; first < clip.frameCount; first += clip.gopFrames) chunkSampleCounts.push(Math.min(clip.gopFrames, clip.frameCount - first));
 	const ftyp = box('ftyp', Buffer.from('isom', 'latin1'), u32(0x200), Buffer.from('isomiso2avc1mp41', 'latin1'));
 	const mdatPayload = samples.reduce((sum, s) => sum + s.length, 0);
-	const movieDuration = Math.max(1, Math.round(seconds * MOVIE_TIMESCALE));
 	const track = {
-		spec,
-		spsNal,
-		ppsNal,
+		spec: clip.spec,
+		spsNal: sps(clip.spec),
+		ppsNal: pps(),
 		sampleSizes: samples.map((s) => s.length),
 		syncSamples,
 		chunkSampleCounts,
 		chunkOffsets: chunkSampleCounts.map(() => 0),
-		mediaTimescale,
-		mediaDuration,
-		sampleDeltas,
-		movieDuration,
+		mediaTimescale: clip.mediaTimescale,
+		mediaDuration: clip.mediaDuration,
+		sampleDeltas: clip.sampleDeltas,
+		movieDuration: Math.max(1, Math.round(clip.seconds * MOVIE_TIMESCALE)),
 	};
 	// The moov's size does not depend on the offsets' values: build it once to learn where mdat starts.
 	let offset = ftyp.length + moovBox(track).length + 8;

@@ -35,10 +35,13 @@ function u32(...words) {
 const MATRIX = u32(0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000);
 
 /**
- * @param {{ spec: StreamSpec, spsNal: Buffer, ppsNal: Buffer, sampleSizes: number[], syncSamples: number[],
+ * What the moov describes: one video track and its samples.
+ * @typedef {{ spec: StreamSpec, spsNal: Buffer, ppsNal: Buffer, sampleSizes: number[], syncSamples: number[],
  *   chunkSampleCounts: number[], chunkOffsets: number[], mediaTimescale: number, mediaDuration: number,
- *   sampleDeltas: number[], movieDuration: number }} track
+ *   sampleDeltas: number[], movieDuration: number }} Track
  */
+
+/** The movie header, the track header and its media, with the sample table. @param {Track} track */
 function moovBox(track) {
 	const { spec } = track;
 	const mvhd = fullBox(
@@ -74,6 +77,18 @@ function moovBox(track) {
 	const vmhd = fullBox('vmhd', 0, 1, Buffer.alloc(8)); // graphicsmode, opcolor
 	const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
 
+	const stbl = sampleTable(track);
+	const minf = box('minf', vmhd, dinf, stbl);
+	const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
+	return box('moov', mvhd, trak);
+}
+/**
+ * The sample table: the sample description (avc1 with its avcC), times, keyframes, chunks, sizes
+ * and offsets.
+ * @param {Track} track
+ */
+function sampleTable(track) {
+	const { spec } = track;
 	const avcC = box(
 		'avcC',
 		Buffer.from([1, PROFILE_BASELINE, CONSTRAINTS, spec.level, 0xff /* 4-byte NAL lengths */, 0xe1 /* 1 SPS */]),
@@ -107,7 +122,7 @@ function moovBox(track) {
 	track.chunkSampleCounts.forEach((count, i) => {
 		if (!stsc.length || stsc[stsc.length - 2] !== count) stsc.push(i + 1, count, 1);
 	});
-	const stbl = box(
+	return box(
 		'stbl',
 		stsd,
 		fullBox('stts', 0, 0, u32(stts.length / 2, ...stts)),
@@ -116,9 +131,6 @@ function moovBox(track) {
 		fullBox('stsz', 0, 0, u32(0, track.sampleSizes.length, ...track.sampleSizes)),
 		fullBox('stco', 0, 0, u32(track.chunkOffsets.length, ...track.chunkOffsets)),
 	);
-	const minf = box('minf', vmhd, dinf, stbl);
-	const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
-	return box('moov', mvhd, trak);
 }
 
 module.exports = { MOVIE_TIMESCALE, box, u32, moovBox };
