@@ -13,16 +13,29 @@
  * This file holds the emulator's state and starts it; the rest lives by concern:
  *   config.js        the settings and their defaults
  *   http/            plumbing: listen.js, router.js (routes → handlers), respond.js (JSON, 422
- *                    shape), ledger.js, control.js (/_emulator/*), blob.js
+ *                    shape, redirects), ledger.js, control.js (/_emulator/*), blob.js
  *   bfl/             BFL's semantics: endpoints.js, submit.js (validation from the table),
  *                    media.js (inputs), sizes.js, pricing.js, tasks.js (lifecycle, statuses),
  *                    poll.js (answers)
  *   accounts.js      keys, credits, active-task limits
  *   faults.js        injected failures (the list of them is there)
  *   delivery.js      signed, expiring result URLs; images, videos, draft caches
- *   webhooks.js      completion callbacks
+ *   webhooks.js      completion callbacks and their signatures
  *   finetunes.js     the FLUX.1 finetune hosts
- *   images.js, video.js, random.js   the pictures and clips themselves
+ *   images.js, video/, caption.js, font.js, random.js   the pictures and clips, with receipts
+ *
+ * Cases for the node's coming work, opt-in (of the defaults only the video URLs' lifetime
+ * changed: 2 h → 1 h):
+ *   output_format webp   accepted wherever the model table lists it (the table decides;
+ *                        FLUX.1 lists jpeg/png only today, BFL's 2026 OpenAPI has one
+ *                        jpeg|png|webp enum on every endpoint)
+ *   [[unknown-status]]   an undocumented status (Uploading) for some polls before Ready
+ *   [[poll-429-first=n]], [[poll-429=rate]]   429 with Retry-After on polls of a live task
+ *   [[poll-redirect=same|other]], [[delivery-redirect=same|other]]   307s to this host or to
+ *                        the other host (otherBase); the ledger shows where x-key arrived
+ *   webhookSignature     'secret' (X-Webhook-Secret, default) | 'hmac' (X-BFL-Signature) | 'both'
+ *   videoResultLists     true or 2..4: result.samples / result.draft_caches lists on videos
+ *   sampleTtlMs, videoSampleTtlMs   10 min and 1 h by default; every URL's se= states its expiry
  */
 const crypto = require('node:crypto');
 const { DEFAULT_CONFIG, makeConfig } = require('./config');
