@@ -20,7 +20,7 @@ const { request } = require('undici');
 const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
 const { renderVideo } = require('../emulator/video');
-const { sniffMp4 } = require('../dist/nodes/Flux/mp4');
+const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4');
 const { createInstance, nodeOutput, restClient, watchPeakMemory, FLUX_TRIGGER_TYPE } = require('./n8n');
 const { CREDENTIAL, codeNode, fluxNode, node, workflow } = require('./workflows');
 

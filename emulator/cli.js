@@ -6,6 +6,7 @@
 //   BFL_EMULATOR_PORT               main API port (default 8787)
 //   BFL_EMULATOR_US1_PORT           us1 finetune host port (default main + 1)
 //   BFL_EMULATOR_EU1_PORT           eu1 finetune host port (default main + 2)
+//   BFL_EMULATOR_OTHER_PORT         the host the redirect faults lead to (default main + 3)
 //   BFL_EMULATOR_GENERATION_MS      how long an image task takes (default 1500)
 //   BFL_EMULATOR_VIDEO_MS           how long a video task takes (default 4000)
 //   BFL_EMULATOR_CREDITS            every key's balance at start (default 10000; 1 credit = US$0.01)
@@ -16,6 +17,7 @@
 //   BFL_EMULATOR_REMOVED            refuse (default, 404 like BFL) or serve: endpoints BFL removed
 //   BFL_EMULATOR_VIDEO_SIZE         longer side of the rendered videos in pixels (default 320)
 //   BFL_EMULATOR_PRICES             JSON object of credits per model id, e.g. {"flux-2-pro": 3}
+//   BFL_EMULATOR_WEBHOOK_SIGNATURE  secret (default: X-Webhook-Secret), hmac (X-BFL-Signature) or both
 // Everything else (faults, credits, prices…) can be changed while it runs: POST /_emulator/config.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
@@ -38,6 +40,7 @@ function number(value, fallback) {
 		port,
 		us1Port: number(env.BFL_EMULATOR_US1_PORT, port === 0 ? 0 : port + 1),
 		eu1Port: number(env.BFL_EMULATOR_EU1_PORT, port === 0 ? 0 : port + 2),
+		otherPort: number(env.BFL_EMULATOR_OTHER_PORT, port === 0 ? 0 : port + 3),
 		generationMs: number(env.BFL_EMULATOR_GENERATION_MS, DEFAULT_CONFIG.generationMs),
 		videoGenerationMs: number(env.BFL_EMULATOR_VIDEO_MS, DEFAULT_CONFIG.videoGenerationMs),
 		credits: number(env.BFL_EMULATOR_CREDITS, DEFAULT_CONFIG.credits),
@@ -48,11 +51,13 @@ function number(value, fallback) {
 		removedEndpoints: env.BFL_EMULATOR_REMOVED === 'serve' ? 'serve' : 'refuse',
 		videoRenderSize: number(env.BFL_EMULATOR_VIDEO_SIZE, DEFAULT_CONFIG.videoRenderSize),
 		prices: env.BFL_EMULATOR_PRICES ? JSON.parse(env.BFL_EMULATOR_PRICES) : {},
+		webhookSignature: /** @type {'secret' | 'hmac' | 'both'} */ (env.BFL_EMULATOR_WEBHOOK_SIGNATURE || DEFAULT_CONFIG.webhookSignature),
 	});
 	console.log(`BFL emulator listening: ${emulator.apiBase}`);
 	console.log(`  credential: Region "Custom", Base URL ${emulator.apiBase}, any API key (e.g. bfl_emulator_placeholder)`);
 	console.log(`  finetune hosts: us1 ${emulator.us1Base}, eu1 ${emulator.eu1Base} (FLUX.1 finetunes: GET /v1/my_finetunes there)`);
 	console.log(`  results are served as ${emulator.deliveryBase}/results/...; ledger at ${emulator.apiBase}/_emulator/ledger`);
+	console.log(`  redirects (faults poll-redirect, delivery-redirect) lead to ${emulator.otherBase}`);
 	const stop = () => emulator.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

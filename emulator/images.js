@@ -1,16 +1,24 @@
 // @ts-check
 'use strict';
-// Real images for the emulator: a seed-dependent pattern, encoded by sharp in the asked format.
+// Real images for the emulator: a seed-dependent pattern with a receipt on top (what was asked:
+// caption.js), encoded by sharp in the asked format.
 // sharp's typings describe its ESM default export; require() returns that same function.
 const sharp = /** @type {typeof import('sharp').default} */ (/** @type {unknown} */ (require('sharp')));
 
 const { random } = require('./random');
+const { drawCaption, layoutCaption } = require('./caption');
+
+/** Text colours: the prompt white, the details line pale blue. */
+const INK = { prompt: [255, 255, 255], details: [170, 215, 255] };
 
 /**
- * @param {{ width: number, height: number, format: 'jpeg' | 'png' | 'webp', seed: number, noise?: boolean }} spec
+ * An image of exactly `width` × `height` in `format`; the same spec always gives the same pixels.
+ * With a `receipt`, what was asked is drawn across the top (not on `noise` images, which must stay
+ * incompressible).
+ * @param {{ width: number, height: number, format: 'jpeg' | 'png' | 'webp', seed: number, noise?: boolean, receipt?: import('./caption').Receipt }} spec
  * @returns {Promise<Buffer>}
  */
-async function renderImage({ width, height, format, seed, noise = false }) {
+async function renderImage({ width, height, format, seed, noise = false, receipt }) {
 	const next = random(seed);
 	const pixels = Buffer.alloc(width * height * 3);
 	if (noise) {
@@ -32,10 +40,30 @@ async function renderImage({ width, height, format, seed, noise = false }) {
 			}
 		}
 	}
+	if (receipt && !noise) drawReceipt(pixels, width, height, receipt);
 	const image = sharp(pixels, { raw: { width, height, channels: 3 } });
 	if (format === 'png') return await image.png({ compressionLevel: noise ? 0 : 6 }).toBuffer();
 	if (format === 'webp') return await image.webp({ quality: 80 }).toBuffer();
 	return await image.jpeg({ quality: 85 }).toBuffer();
+}
+
+/**
+ * Draws a receipt into raw RGB pixels: the band darkened, the text in its colours.
+ * @param {Buffer} pixels @param {number} width @param {number} height @param {import('./caption').Receipt} receipt
+ */
+function drawReceipt(pixels, width, height, receipt) {
+	const layout = layoutCaption(width, height, receipt);
+	if (!layout) return;
+	drawCaption(layout, {
+		shade: (factor) => {
+			const end = layout.bandHeight * width * 3;
+			for (let offset = 0; offset < end; offset++) pixels[offset] = pixels[offset] * factor;
+		},
+		ink: (x, y, kind) => {
+			if (x >= width || y >= height) return;
+			pixels.set(INK[kind], (y * width + x) * 3);
+		},
+	});
 }
 
 /**

@@ -3,6 +3,7 @@ import {
 	common,
 	finetune,
 	flat,
+	FOUR_MP,
 	MODERN_FORMATS,
 	guidance,
 	image,
@@ -12,7 +13,8 @@ import {
 	referenceImages,
 	steps,
 } from './builders';
-import type { FieldSpec, ModelSpec, NumberField } from './types';
+import { MEGAPIXEL } from './limits';
+import type { FieldSpec, ModelSpec, NumberField, OutputSize } from './types';
 
 /**
  * FLUX.1 Kontext, FLUX1.1 [pro] and Ultra, FLUX.1 [dev], Fill and Expand, and the FLUX.1 finetunes
@@ -32,6 +34,11 @@ export function flux1Size(): NumberField[] {
 		default: defaultValue,
 		description: `Output ${api} in pixels, 256 to 1440, a multiple of 32`,
 	}));
+}
+
+/** Ultra: about 4 MP in the asked shape, sides in multiples of 32. */
+function ultraSize(): OutputSize {
+	return { pixels: FOUR_MP, multipleOf: 32 };
 }
 
 function ultraFields(options: { raw: boolean }): FieldSpec[] {
@@ -90,6 +97,7 @@ function kontextModel(id: string, displayName: string, maxOnly: boolean, credits
 		operations: ['generate', 'edit'],
 		versions: [1, 2],
 		bucket: maxOnly ? 'kontext-max' : 'standard',
+		outputSize: { pixels: MEGAPIXEL, multipleOf: 16 },
 		price: flat(credits),
 		fields: [
 			prompt(true),
@@ -115,6 +123,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		versions: [1, 2],
 		bucket: 'standard',
 		requireOneOf: ['prompt', 'image_prompt'],
+		outputSize: ultraSize(),
 		price: flat(6),
 		fields: ultraFields({ raw: true }),
 	},
@@ -198,6 +207,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		versions: [1, 2],
 		bucket: 'standard',
 		finetuneHost: true,
+		outputSize: ultraSize(),
 		price: flat(7),
 		fields: [...finetune(1.2), ...ultraFields({ raw: false })],
 	},

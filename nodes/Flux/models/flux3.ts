@@ -1,5 +1,5 @@
 import { prompt, safetyTolerance } from './builders';
-import { MB } from './limits';
+import { MB, MEGAPIXEL } from './limits';
 import type { MediaLimits, ModelSpec } from './types';
 
 /** FLUX 3 Image (bfl-api-2026.md §5.1): no seed, size, output format or webhook on this endpoint. */
@@ -11,6 +11,15 @@ export const FLUX3_IMAGE_LIMITS: Partial<MediaLimits> = { maxBytes: 15 * MB, min
 // quoted, so it is charged like 2k here (the safe side for a spend cap) [uncertain].
 const FLUX3_IMAGE_CREDITS: Record<string, number> = { '768sq': 4.1, '1k': 4.8, '1.5k': 10, '2k': 10, '4k': 60.7 };
 
+/** Output pixels by resolution tier, in the asked shape (equal area). */
+const FLUX3_IMAGE_PIXELS: Record<string, number> = {
+	'768sq': 768 * 768,
+	'1k': MEGAPIXEL,
+	'1.5k': 1536 * 1536,
+	'2k': 4 * MEGAPIXEL,
+	'4k': 16 * MEGAPIXEL,
+};
+
 export const FLUX3_IMAGE_MODELS: ModelSpec[] = [
 	{
 		id: 'flux-3-image',
@@ -21,6 +30,8 @@ export const FLUX3_IMAGE_MODELS: ModelSpec[] = [
 		versions: [2],
 		bucket: 'standard',
 		rejectsUnknownFields: true,
+		stages: ['Reasoning', 'Generating'],
+		outputSize: { pixels: FLUX3_IMAGE_PIXELS, multipleOf: 16 },
 		price: ({ body }) => FLUX3_IMAGE_CREDITS[String(body.resolution ?? '1k')] ?? FLUX3_IMAGE_CREDITS['4k'],
 		fields: [
 			prompt(true, 'What to generate, or the change to make; cite references as "image 1", "image 2"'),

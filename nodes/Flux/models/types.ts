@@ -138,6 +138,20 @@ export interface PriceInput {
 	videoMp?: number;
 }
 
+/**
+ * How BFL sizes an output the request does not spell out in pixels: by area (images sized by
+ * aspect ratio) or by short side (videos), each one figure or one per value of the model's
+ * `resolution` field. Read by the emulator to render outputs; the node does not use it.
+ */
+export interface OutputSize {
+	/** Output pixels (width × height). */
+	pixels?: number | Record<string, number>;
+	/** Videos: the shorter side, in pixels. */
+	shortSide?: number | Record<string, number>;
+	/** Width and height are multiples of this (default 16). */
+	multipleOf?: number;
+}
+
 /** BFL's concurrency buckets: active tasks per account (429 above). */
 export type ConcurrencyBucket = 'standard' | 'kontext-max' | 'video';
 
@@ -168,6 +182,10 @@ export interface ModelSpec {
 	rejectsUnknownFields?: boolean;
 	/** FLUX.1 finetunes live on one regional host (api.us1 / api.eu1): all their traffic goes there. */
 	finetuneHost?: boolean;
+	/** Statuses a task shows between Pending and Ready, in order (FLUX 3: Reasoning, then Generating). */
+	stages?: string[];
+	/** How BFL sizes the output where the request gives no width and height (see OutputSize). */
+	outputSize?: OutputSize;
 	/** Expected credits of one request (1 credit = US$0.01), from BFL's pricing. */
 	price: (input: PriceInput) => number;
 	/** The operation a request body stands for, where one endpoint serves several (flux-3-video's `mode`). */

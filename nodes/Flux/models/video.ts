@@ -36,6 +36,9 @@ function flux3VideoPrice({ body, seconds }: PriceInput): number {
 	return roundCredits((PER_SECOND[kind][resolution] ?? PER_SECOND[kind].uhd) * length);
 }
 
+/** Short side of the output by resolution tier. */
+const SHORT_SIDE: Record<string, number> = { hd: 720, fhd: 1080, qhd: 1440, uhd: 2160 };
+
 function resolution(defaultValue: string, operations: Operation[]): FieldSpec {
 	return {
 		api: 'resolution',
@@ -88,6 +91,8 @@ export const VIDEO_MODELS: ModelSpec[] = [
 		versions: [2],
 		bucket: 'video',
 		rejectsUnknownFields: true,
+		stages: ['Reasoning', 'Generating'],
+		outputSize: { shortSide: SHORT_SIDE },
 		fixed: {
 			generate: { mode: 't2v' },
 			animate: { mode: 'i2v' },
@@ -225,6 +230,7 @@ export const VIDEO_MODELS: ModelSpec[] = [
 		versions: [2],
 		bucket: 'video',
 		rejectsUnknownFields: true,
+		outputSize: { shortSide: 720 },
 		price: ({ seconds }) => roundCredits(3 * (seconds ?? 15)),
 		fields: [
 			videoInput('video', 'The video to edit', { maxSeconds: 15 }), // ≤ 15 s and ≤ 50 MiB [one source]

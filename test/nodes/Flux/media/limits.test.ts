@@ -42,7 +42,7 @@ async function refused(parameters: INodeParameters, options: { version?: number;
 	return error;
 }
 
-function item(binary: Record<string, { data: string; mimeType: string }>): INodeExecutionData[] {
+function item(binary: Record<string, { data: string; mimeType: string; bytes?: number }>): INodeExecutionData[] {
 	return [{ json: {}, binary: Object.fromEntries(Object.entries(binary).map(([name, value]) => [name, { ...value, fileName: `${name}.bin` }])) }];
 }
 

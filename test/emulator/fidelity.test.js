@@ -17,9 +17,9 @@
  *   client gets an injected fetch that resolves that one name to 127.0.0.1 (the SDK leaves
  *   connect-time address checks to an injected fetch). Everything else is the SDK's own code.
  */
-const { startEmulator } = require('../emulator/server');
-const { probeImage, renderImage } = require('../emulator/images');
-const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4.js');
+const { startEmulator } = require('../../emulator/server');
+const { probeImage, renderImage } = require('../../emulator/images');
+const { sniffMp4 } = require('../../dist/nodes/Flux/media/mp4.js');
 
 const DELIVERY_HOST = 'delivery.bfl-emulator.test';
 const KEY = 'bfl_fidelity_fake_key_0000';

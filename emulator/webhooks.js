@@ -1,0 +1,54 @@
+// @ts-check
+'use strict';
+/**
+ * Webhooks: when a task with a `webhook_url` ends, its final poll answer (moderated and failed
+ * tasks included) is POSTed there, signed with the submitted `webhook_secret` as configured
+ * (`webhookSignature`): echoed in `X-Webhook-Secret` as BFL's SDK expects (the default), as
+ * `X-BFL-Signature: sha256=<HMAC of the raw body>` as BFL's skills describe, or both. Each
+ * delivery is recorded in `webhookDeliveries`, with the names of the signature headers it had.
+ */
+const crypto = require('node:crypto');
+const { request: undiciRequest } = require('undici');
+const { answer } = require('./bfl/poll');
+
+/** @typedef {import('./types').Task} Task */
+/** @typedef {import('./server').Emulator} Emulator */
+
+/** Calls the task's webhook once it has ended. @param {Emulator} emulator @param {Task} task */
+function scheduleWebhook(emulator, task) {
+	emulator.later(Math.max(0, task.readyAt - Date.now()), () => callWebhook(emulator, task));
+}
+
+/** @param {Emulator} emulator @param {Task} task */
+async function callWebhook(emulator, task) {
+	// A timer may fire a millisecond before Date.now() reaches readyAt: the answer must be final.
+	if (Date.now() < task.readyAt) return emulator.later(task.readyAt - Date.now() + 1, () => callWebhook(emulator, task));
+	const body = JSON.stringify(answer(emulator, task));
+	const signature = signatureHeaders(emulator.config.webhookSignature, task.webhookSecret, body);
+	const headers = { 'content-type': 'application/json', ...signature };
+	const delivery = { taskId: task.id, url: task.webhookUrl, status: 0, signedWith: Object.keys(signature), error: /** @type {string | undefined} */ (undefined) };
+	try {
+		const response = await undiciRequest(/** @type {string} */ (task.webhookUrl), { method: 'POST', headers, body });
+		delivery.status = response.statusCode;
+		await response.body.dump();
+	} catch (error) {
+		delivery.error = String(/** @type {Error} */ (error).message);
+	}
+	emulator.webhookDeliveries.push(delivery);
+}
+
+/**
+ * The headers that sign a webhook's body with its secret, as `mode` says.
+ * @param {'secret' | 'hmac' | 'both'} mode @param {string | undefined} secret @param {string} body the raw body, as sent
+ * @returns {Record<string, string>}
+ */
+function signatureHeaders(mode, secret, body) {
+	if (!secret) return {};
+	/** @type {Record<string, string>} */
+	const headers = {};
+	if (mode !== 'hmac') headers['x-webhook-secret'] = secret;
+	if (mode === 'hmac' || mode === 'both') headers['x-bfl-signature'] = `sha256=${crypto.createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+	return headers;
+}
+
+module.exports = { scheduleWebhook };

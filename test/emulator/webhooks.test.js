@@ -1,0 +1,114 @@
+// @ts-check
+'use strict';
+/**
+ * Webhooks over real HTTP: the final poll answer POSTed to a receiver of the test's own, with the
+ * secret echoed back.
+ */
+const crypto = require('node:crypto');
+const http = require('node:http');
+const { useEmulator, submit } = require('../support/emulator');
+
+const emulator = useEmulator();
+
+/** Starts a receiver; returns its URL, what it got, and a stop function. */
+async function webhookReceiver() {
+	/** @type {Array<{ headers: http.IncomingHttpHeaders, body: any, raw: string }>} */
+	const received = [];
+	const receiver = http.createServer((req, res) => {
+		let text = '';
+		req.on('data', (chunk) => (text += chunk));
+		req.on('end', () => {
+			received.push({ headers: req.headers, body: JSON.parse(text), raw: text });
+			res.end('ok');
+		});
+	});
+	await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const port = /** @type {import('node:net').AddressInfo} */ (receiver.address()).port;
+	const until = async () => {
+		for (let attempt = 0; attempt < 60 && received.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+		return received;
+	};
+	return { url: `http://127.0.0.1:${port}/done`, until, stop: () => new Promise((resolve) => receiver.close(() => resolve(undefined))) };
+}
+
+describe('webhooks', () => {
+	test('webhooks: the final poll answer is POSTed with X-Webhook-Secret', async () => {
+		const receiver = await webhookReceiver();
+		try {
+			const submitted = await submit('flux-2-klein-4b', { prompt: 'hook', webhook_url: receiver.url, webhook_secret: 'placeholder-secret' });
+			expect(submitted.json).toMatchObject({ id: expect.any(String), status: 'Pending', webhook_url: receiver.url });
+			const received = await receiver.until();
+			expect(received).toHaveLength(1);
+			expect(received[0].headers['x-webhook-secret']).toBe('placeholder-secret');
+			expect(received[0].body).toEqual({
+				id: submitted.json.id,
+				status: 'Ready',
+				result: expect.objectContaining({ sample: expect.any(String), seed: expect.any(Number) }),
+				progress: null,
+				details: null,
+				preview: null,
+			});
+			// The emulator records the delivery once the receiver has answered.
+			for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+			expect(emulator.webhookDeliveries).toEqual([expect.objectContaining({ taskId: submitted.json.id, status: 200 })]);
+		} finally {
+			await receiver.stop();
+		}
+	});
+
+	test('webhooks: a moderated task is delivered too, with its status and reasons', async () => {
+		const receiver = await webhookReceiver();
+		try {
+			const submitted = await submit('flux-2-pro', { prompt: 'x [[content-moderated]]', webhook_url: receiver.url });
+			const [delivery] = await receiver.until();
+			expect(delivery.body).toMatchObject({ id: submitted.json.id, status: 'Content Moderated', result: null, details: { 'Moderation Reasons': [expect.any(String)] } });
+		} finally {
+			await receiver.stop();
+		}
+	});
+});
+
+describe('webhook signatures', () => {
+	/** Submits a task with a webhook and a secret under `mode`; returns what the receiver got. @param {'secret' | 'hmac' | 'both'} mode @param {string} [secret] */
+	async function deliveredWith(mode, secret = 'placeholder-secret') {
+		emulator.config.webhookSignature = mode;
+		const receiver = await webhookReceiver();
+		try {
+			await submit('flux-2-klein-4b', { prompt: 'hook', webhook_url: receiver.url, ...(secret ? { webhook_secret: secret } : {}) });
+			const [delivery] = await receiver.until();
+			return delivery;
+		} finally {
+			await receiver.stop();
+		}
+	}
+
+	/** @param {string} raw */
+	const hmac = (raw) => `sha256=${crypto.createHmac('sha256', 'placeholder-secret').update(raw, 'utf8').digest('hex')}`;
+
+	test("'secret' (the default): X-Webhook-Secret only", async () => {
+		const delivery = await deliveredWith('secret');
+		expect(delivery.headers['x-webhook-secret']).toBe('placeholder-secret');
+		expect(delivery.headers['x-bfl-signature']).toBeUndefined();
+	});
+
+	test("'hmac': X-BFL-Signature, the HMAC-SHA256 of the raw body keyed with the secret, and no secret in the clear", async () => {
+		const delivery = await deliveredWith('hmac');
+		expect(delivery.headers['x-bfl-signature']).toBe(hmac(delivery.raw));
+		expect(delivery.headers['x-webhook-secret']).toBeUndefined();
+		expect(delivery.body.status).toBe('Ready');
+		for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+		expect(emulator.webhookDeliveries[0].signedWith).toEqual(['x-bfl-signature']);
+	});
+
+	test("'both': both headers", async () => {
+		const delivery = await deliveredWith('both');
+		expect(delivery.headers['x-webhook-secret']).toBe('placeholder-secret');
+		expect(delivery.headers['x-bfl-signature']).toBe(hmac(delivery.raw));
+	});
+
+	test('no secret: no signature header at all', async () => {
+		const delivery = await deliveredWith('both', '');
+		expect(delivery.headers['x-webhook-secret']).toBeUndefined();
+		expect(delivery.headers['x-bfl-signature']).toBeUndefined();
+	});
+});
