@@ -32,9 +32,9 @@ export class BflApi implements ICredentialType {
 			default: 'https://api.bfl.ai',
 			options: [
 				{
-					name: 'Global',
-					value: 'https://api.bfl.ai',
-					description: 'api.bfl.ai: all clusters, with failover',
+					name: 'Custom',
+					value: 'custom',
+					description: 'Another base URL: a proxy, a finetune host (api.us1.bfl.ai) or the local emulator',
 				},
 				{
 					name: 'EU',
@@ -42,14 +42,14 @@ export class BflApi implements ICredentialType {
 					description: 'api.eu.bfl.ai: EU clusters only (data residency)',
 				},
 				{
+					name: 'Global',
+					value: 'https://api.bfl.ai',
+					description: 'api.bfl.ai: all clusters, with failover',
+				},
+				{
 					name: 'US',
 					value: 'https://api.us.bfl.ai',
 					description: 'api.us.bfl.ai: US clusters only',
-				},
-				{
-					name: 'Custom',
-					value: 'custom',
-					description: 'Another base URL: a proxy, a finetune host (api.us1.bfl.ai) or the local emulator',
 				},
 			],
 		},

@@ -31,8 +31,10 @@ function typeOf(field: FieldSpec): Pick<INodeProperties, 'type' | 'typeOptions' 
 			};
 		case 'boolean':
 			return { type: 'boolean' };
-		case 'options':
-			return { type: 'options', options: field.values.map((value) => ({ name: optionName(field, value), value })) };
+		case 'options': {
+			const options = field.values.map((value) => ({ name: optionName(field, value), value }));
+			return { type: 'options', options: field.scale ? options : byName(options) };
+		}
 		case 'aspectRatio': {
 			const options: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }));
 			if (field.default === '') options.unshift({ name: 'Auto (Input Image Shape, or 1:1)', value: '' });
@@ -77,6 +79,16 @@ export function finetuneLocator(property: INodeProperties): INodeProperties {
 			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. my-finetune or org/lora-name' },
 		],
 	};
+}
+
+/**
+ * Options sorted by name, as n8n's panels list them (its `options-sorted-alphabetically` rule);
+ * a trailing Custom API Call stays last, where n8n expects it.
+ */
+export function byName<T extends { name: string; value?: unknown }>(options: readonly T[]): T[] {
+	const custom = options.filter((option) => option.name === 'Custom API Call');
+	const rest = options.filter((option) => option.name !== 'Custom API Call');
+	return [...[...rest].sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' })), ...custom];
 }
 
 /** Groups values by a key, keeping first-seen order. */

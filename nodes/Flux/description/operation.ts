@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { agentDefault, agentDescription } from '../agent';
 import { fieldsFor, modelLabel, type FieldSpec, type ModelSpec, type Operation, type OperationSpec, type Resource } from '../models';
 import type { DescriptionDialect } from './dialect';
-import { groupBy, toProperty } from './fields';
+import { byName, groupBy, toProperty } from './fields';
 
 /**
  * The panel of one model operation, derived from the model table: the Model selector, the main
@@ -48,7 +48,7 @@ function modelProperty(scope: Scope, defaultModel: string): INodeProperties {
 		default: defaultModel,
 		description: 'The FLUX model; its endpoint name is the value, e.g. flux-2-pro',
 		displayOptions: show(scope),
-		options: scope.models.map((model) => ({ name: modelLabel(model), value: model.id, description: model.description })),
+		options: byName(scope.models.map((model) => ({ name: modelLabel(model), value: model.id, description: model.description }))),
 	};
 }
 

@@ -76,7 +76,7 @@ export function fillFields(): FieldSpec[] {
 		{
 			...image('mask', false, 'Black-and-white mask of the same size (white = repaint)'),
 			sameSizeAs: 'image',
-			hint: 'Optional: a binary property name or URL of a black-and-white mask (white = repaint). Leave empty when the image has an alpha channel.',
+			hint: 'Optional mask, white = repaint: a binary property name or URL. Leave empty when the image has an alpha channel.',
 		},
 		prompt(false),
 		steps(15, 50, 50),

@@ -51,6 +51,7 @@ export const FLUX3_IMAGE_MODELS: ModelSpec[] = [
 			{
 				api: 'aspect_ratio',
 				kind: 'options',
+				scale: true,
 				values: ['auto', '21:9', '2:1', '16:9', '3:2', '7:5', '4:3', '5:4', '1:1', '4:5', '3:4', '5:7', '2:3', '9:16', '1:2', '9:21'],
 				labels: { auto: 'Auto (From the Prompt or First Reference)' },
 				default: 'auto',
@@ -59,6 +60,7 @@ export const FLUX3_IMAGE_MODELS: ModelSpec[] = [
 			{
 				api: 'resolution',
 				kind: 'options',
+				scale: true,
 				values: ['768sq', '1k', '1.5k', '2k', '4k'],
 				labels: { '768sq': '768 Square', '1k': '1K', '1.5k': '1.5K', '2k': '2K', '4k': '4K' },
 				default: '1k',

@@ -67,6 +67,8 @@ export interface OptionsField extends BaseField {
 	values: Array<string | number>;
 	/** Display names by value; default: the value itself (upper-cased for formats). */
 	labels?: Record<string, string>;
+	/** The values form a scale (sizes, shapes): the panel keeps this order instead of sorting by name. */
+	scale?: boolean;
 	default: string | number;
 }
 

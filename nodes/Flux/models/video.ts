@@ -43,6 +43,7 @@ function resolution(defaultValue: string, operations: Operation[]): FieldSpec {
 	return {
 		api: 'resolution',
 		kind: 'options',
+		scale: true,
 		values: ['hd', 'fhd', 'qhd', 'uhd'],
 		labels: { hd: 'HD (720p)', fhd: 'Full HD (1080p)', qhd: 'QHD (1440p)', uhd: 'UHD (4K)' },
 		default: defaultValue,
@@ -147,6 +148,7 @@ export const VIDEO_MODELS: ModelSpec[] = [
 			{
 				api: 'aspect_ratio',
 				kind: 'options',
+				scale: true,
 				values: ['auto', '21:9', '2:1', '16:9', '4:3', '1:1', '3:4', '9:16'],
 				labels: { auto: 'Auto' },
 				default: 'auto',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { byName } from '../description/fields';
 import { operationProperties } from '../description/operation';
 import { V1 } from './dialect';
 import { V1_OPTIONS } from './options';
@@ -21,7 +22,7 @@ export function v1Properties(): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			default: 'generate',
-			options: V1.operations.map(({ value, name, action, description }) => ({ value, name, action, description })),
+			options: byName(V1.operations.map(({ value, name, action, description }) => ({ value, name, action, description }))),
 		},
 		...byKind('model'),
 		...byKind('main'),

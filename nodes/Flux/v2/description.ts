@@ -5,6 +5,7 @@ import { CUSTOM_API_CALL, CUSTOM_API_CALL_VALUE, description as customApiCallPro
 import * as getFinetune from '../actions/finetune/get';
 import * as listFinetunes from '../actions/finetune/list';
 import * as getResult from '../actions/task/getResult';
+import { byName } from '../description/fields';
 import { operationProperties, toolDescriptionProperties } from '../description/operation';
 import type { NamedOperation } from '../description/subtitle';
 import { MODELS, type Resource } from '../models';
@@ -31,14 +32,14 @@ function resourceProperty(): INodeProperties {
 		type: 'options',
 		noDataExpression: true,
 		default: 'image',
-		options: [
+		options: byName([
 			{ name: 'Image', value: 'image', description: 'Generate and edit images' },
 			{ name: 'Video', value: 'video', description: 'Generate, extend, upscale and edit videos' },
 			{ name: 'Task', value: 'task', description: 'Collect the result of a task submitted earlier' },
 			{ name: 'Account', value: 'account', description: 'Credits' },
 			{ name: 'Finetune', value: 'finetune', description: 'Your FLUX finetunes' },
 			{ ...CUSTOM_API_CALL },
-		],
+		]),
 	};
 }
 
@@ -51,7 +52,7 @@ function operationSelector(resource: string, options: ReadonlyArray<{ value: str
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource] } },
 		default: first,
-		options: [...options.map(({ value, name, action, description }) => ({ value, name, action, description })), CUSTOM_API_CALL],
+		options: byName([...options.map(({ value, name, action, description }) => ({ value, name, action, description })), CUSTOM_API_CALL]),
 	};
 }
 

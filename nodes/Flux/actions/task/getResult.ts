@@ -25,8 +25,9 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. https://api.eu2.bfl.ai/v1/get_result?…',
 		displayOptions: { show: { resource: ['task'], operation: ['getResult'] } },
-		description: "The task's polling URL (pollingUrl), or its ID",
-		hint: 'Prefer the polling URL: a task lives on one BFL cluster, and an ID alone is looked up on the credential\'s host, which may answer "Task not found"',
+		description:
+			"The task's polling URL (pollingUrl), or its ID. Prefer the polling URL: a task lives on one BFL cluster, and an ID alone is looked up on the credential's host, which may answer \"Task not found\".",
+		hint: 'Prefer the polling URL: an ID alone is looked up on the credential\'s host and may not be found',
 	},
 ];
 

@@ -38,6 +38,15 @@ function optionValues(property: INodeProperties | undefined): unknown[] {
 	return ((property?.options ?? []) as INodePropertyOptions[]).map((option) => option.value);
 }
 
+function optionNames(property: INodeProperties | undefined): string[] {
+	return ((property?.options ?? []) as INodePropertyOptions[]).map((option) => option.name);
+}
+
+/** n8n's own order: by name, ignoring case. */
+function byName(a: string, b: string): number {
+	return a.localeCompare(b, 'en', { sensitivity: 'base' });
+}
+
 /** n8n's "Custom API Call" entry, which the node adds to its resource and operation lists. */
 const CUSTOM_API_CALL = 'customApiCall';
 
@@ -118,7 +127,10 @@ function expectRangesAndDefaults(version: number, fields: FieldSpec[], propertie
 			});
 		}
 		if (field.kind === 'options') {
-			expect({ name: property.name, values: optionValues(property) }).toEqual({ name: property.name, values: field.values });
+			// The table's values; sorted by name unless they form a scale (n8n's options-sorted-alphabetically).
+			expect({ name: property.name, values: [...optionValues(property)].sort() }).toEqual({ name: property.name, values: [...field.values].sort() });
+			if (!field.scale) expect(optionNames(property)).toEqual([...optionNames(property)].sort(byName));
+			else expect(optionValues(property)).toEqual(field.values);
 		}
 		if (field.kind === 'boolean') expect(property.type).toBe('boolean');
 	}
@@ -366,7 +378,8 @@ describe('version 2', () => {
 
 	test('has the resources image, video, task, account and finetune', () => {
 		const resource = description.properties.find((property) => property.name === 'resource');
-		expect(withoutCustomCall(optionValues(resource))).toEqual(['image', 'video', 'task', 'account', 'finetune']);
+		expect(withoutCustomCall(optionValues(resource))).toEqual(['account', 'finetune', 'image', 'task', 'video']);
+		expect(optionNames(resource)).toEqual(['Account', 'Finetune', 'Image', 'Task', 'Video', 'Custom API Call']);
 		expect(resource?.noDataExpression).toBe(true);
 	});
 
