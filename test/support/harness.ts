@@ -118,6 +118,8 @@ export interface RunOptions {
 	tool?: boolean;
 	/** Which run of the node in the execution (n8n: the node's earlier runs in it); default 0. */
 	runIndex?: number;
+	/** n8n's SSRF protection as on (2.x): URLs whose host matches are refused by its egress filter. */
+	blockedHosts?: RegExp;
 }
 
 /** A fresh execution's data, with the context n8n keeps for nodes across their retries. */
@@ -187,6 +189,7 @@ export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutio
 		[],
 		abortController.signal,
 	);
+	if (options.blockedHosts) blockEgress(context, options.blockedHosts);
 	return (await nodeType.execute!.call(context)) as INodeExecutionData[][];
 }
 
@@ -208,4 +211,15 @@ export async function imageItem(bytes: Buffer, property = 'data', mimeType = 'im
 			},
 		},
 	};
+}
+
+/** What n8n's egress filter answers with SSRF protection on and these hosts in its block list. */
+function blockEgress(context: ExecuteContext, blocked: RegExp): void {
+	const filter = {
+		validateUrl: async (url: string | URL) =>
+			blocked.test(new URL(String(url)).hostname)
+				? { ok: false as const, error: new Error(`IP address ${new URL(String(url)).hostname} is blocked`) }
+				: { ok: true as const, result: undefined },
+	};
+	Object.assign(context.helpers, { getSecureEgressFilter: () => filter });
 }

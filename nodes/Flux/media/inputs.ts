@@ -115,9 +115,28 @@ function checked({ input, field, limits, facts }: Entry, bytes: Buffer, source: 
 	return bytes.toString('base64');
 }
 
+/**
+ * n8n's SSRF protection (2.12 and later, N8N_SSRF_PROTECTION_ENABLED with its allow and block
+ * lists) judges every URL an input names, before it is fetched or handed to BFL: an AI agent, or a
+ * prompt-injected one, chooses these. Protection off, or an n8n without the helper (1.x): no check.
+ */
+async function refusedByEgressRules(context: IExecuteFunctions, url: string): Promise<Error | undefined> {
+	const helpers = context.helpers as Partial<Pick<IExecuteFunctions['helpers'], 'getSecureEgressFilter'>>;
+	if (typeof helpers.getSecureEgressFilter !== 'function') return undefined;
+	const verdict = await helpers.getSecureEgressFilter().validateUrl(url);
+	return verdict.ok ? undefined : verdict.error;
+}
+
 /** A URL: passed on where BFL fetches it itself, otherwise downloaded within the field's limits. */
 async function fromUrl(entry: Entry, url: string): Promise<string> {
 	const { input, field, limits } = entry;
+	const refused = await refusedByEgressRules(input.context, url);
+	if (refused) {
+		throw new MediaError(
+			`${url} is refused by n8n's SSRF protection (${refused.message})`,
+			'Nothing was fetched or sent to BFL. Use a public http(s) URL, or ask the n8n admin to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES).',
+		);
+	}
 	if (field.acceptsUrl) {
 		entry.facts.unknownSizes++;
 		return url; // BFL fetches it; its own limits apply

@@ -30,9 +30,9 @@ afterAll(() => nock.enableNetConnect());
 type NodeError = Error & { description?: string };
 
 /** Runs the node expecting a refusal; proves that nothing reached BFL's API. */
-async function refused(parameters: INodeParameters, options: { version?: number; items?: INodeExecutionData[] } = {}): Promise<NodeError> {
+async function refused(parameters: INodeParameters, options: { version?: number; items?: INodeExecutionData[]; blockedHosts?: RegExp } = {}): Promise<NodeError> {
 	const submit = nock(API).post(/.*/).reply(200, { id: 'must-not-happen', polling_url: `${API}/v1/get_result?id=x` });
-	const error = await runFlux({ parameters, version: options.version ?? 2, items: options.items }).then(
+	const error = await runFlux({ parameters, version: options.version ?? 2, items: options.items, blockedHosts: options.blockedHosts }).then(
 		() => {
 			throw new Error('expected the node to refuse the item');
 		},
@@ -261,5 +261,40 @@ describe('URL inputs the node downloads (fields BFL does not fetch itself)', () 
 		const error = await refused({ ...fill, image: `${MEDIA}/page.png` }, { version: 1 });
 		expect(error.message).toMatch(/^Image \(image\): /);
 		expect(error.message).toContain(`${MEDIA}/page.png is not a PNG, JPEG, WebP or GIF image`);
+	});
+});
+
+describe("URL inputs under n8n's SSRF protection (2.x, N8N_SSRF_PROTECTION_ENABLED)", () => {
+	const PRIVATE = /^(169\.254\.|10\.|127\.)/;
+
+	test('a link-local URL that BFL would fetch is refused before anything is paid, naming the field', async () => {
+		const error = await refused(
+			{ resource: 'image', operation: 'edit', model: 'flux-2-pro', prompt: 'make it blue', inputImage: 'http://169.254.169.254/latest/meta-data' },
+			{ blockedHosts: PRIVATE },
+		);
+		expect(error.message).toMatch(/^Input Image \(inputImage\): http:\/\/169\.254\.169\.254\/latest\/meta-data is refused by n8n's SSRF protection/);
+		expect(error.description).toMatch(/Nothing was fetched or sent to BFL/);
+	});
+
+	test('a private URL the node would download itself is refused before it is fetched', async () => {
+		const fetched = nock('http://10.0.0.1').get(/.*/).reply(200, 'secret');
+		const error = await refused(
+			{ resource: 'image', operation: 'fill', model: 'flux-pro-1.0-fill', prompt: 'a sofa', image: 'http://10.0.0.1/photo.png' },
+			{ blockedHosts: PRIVATE },
+		);
+		expect(error.message).toMatch(/^Image \(image\): http:\/\/10\.0\.0\.1\/photo\.png is refused by n8n's SSRF protection/);
+		expect(fetched.isDone()).toBe(false);
+	});
+
+	test('with protection off, a URL BFL fetches is passed on as before', async () => {
+		let body: Record<string, unknown> = {};
+		nock(API)
+			.post('/v1/flux-2-pro')
+			.reply((_, sent) => {
+				body = sent as Record<string, unknown>;
+				return [402, { detail: 'stop here' }];
+			});
+		await runFlux({ version: 2, parameters: { resource: 'image', operation: 'edit', model: 'flux-2-pro', prompt: 'make it blue', inputImage: 'http://169.254.169.254/x.png' } }).catch(() => undefined);
+		expect(body.input_image).toBe('http://169.254.169.254/x.png');
 	});
 });
