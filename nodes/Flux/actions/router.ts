@@ -8,6 +8,8 @@ import type { RequestDialect } from './model/dialect';
 import { runBatch } from './model/run';
 import { readCollect } from './task/getResult';
 
+const readCollects = (read: Parameters<typeof readCollect>[0], itemIndex: number) => [readCollect(read, itemIndex)];
+
 /**
  * (resource, operation) → what runs it. Operations whose items wait on BFL run as one batch (the
  * engine runs them concurrently); the others run item by item in the node's own loop.
@@ -20,7 +22,7 @@ const ITEM_ACTIONS: Record<string, Action> = {
 	'account:getCredits': { kind: 'item', execute: getCredits.execute },
 	'finetune:list': { kind: 'item', execute: listFinetunes.execute },
 	'finetune:get': { kind: 'item', execute: getFinetune.execute },
-	'task:getResult': { kind: 'batch', run: async (context, dialect, continueOnFail) => await runBatch(context, dialect, continueOnFail, readCollect) },
+	'task:getResult': { kind: 'batch', run: async (context, dialect, continueOnFail) => await runBatch(context, dialect, continueOnFail, readCollects) },
 };
 
 const MODEL_OPERATION: Action = { kind: 'batch', run: async (context, dialect, continueOnFail) => await runBatch(context, dialect, continueOnFail) };

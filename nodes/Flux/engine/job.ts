@@ -19,7 +19,7 @@ import { NotStarted, type CollectTask, type JobEnvironment, type NewTask, type O
  * retry, the task it already paid for, collected from the ledger (retry.ts).
  */
 export async function runNewTask(env: JobEnvironment, job: NewTask): Promise<Outcome> {
-	const prior = env.ledger.find(job.itemIndex, job.fingerprint);
+	const prior = env.ledger.find(job.key, job.fingerprint);
 	if (prior) return await collectRecorded(env, job, prior);
 	if (env.isStopped()) throw new NotStarted('not started');
 
@@ -79,8 +79,10 @@ async function submit(env: JobEnvironment, job: NewTask, run: TaskRun, slot: Hel
 	slot.accepted();
 	run.ctx.taskId = answer.id;
 	const cost = budget.settle(reserved, answer.cost ?? undefined);
-	ledger.record(itemIndex, { fingerprint: job.fingerprint, state: 'submitted', taskId: answer.id, pollingUrl: answer.polling_url ?? undefined, cost });
-	return { answer, json: submittedJson(request.model, request.operation, answer), cost };
+	ledger.record(job.key, { fingerprint: job.fingerprint, state: 'submitted', taskId: answer.id, pollingUrl: answer.polling_url ?? undefined, cost });
+	// One of several images of the item: which one (the output items keep the input's order).
+	const json = { ...submittedJson(request.model, request.operation, answer), ...(job.images > 1 ? { imageIndex: job.variant } : {}) };
+	return { answer, json, cost };
 }
 
 /** Reserves the task's expected credits, or refuses it when it could take the execution past its cap. */
@@ -97,7 +99,7 @@ function reserveCredits(env: JobEnvironment, job: NewTask, expected: number): nu
 
 /** A submit whose outcome is unknown is never sent again, n8n's retries included. */
 function recordUnknown(env: JobEnvironment, job: NewTask, error: NodeApiError): void {
-	env.ledger.record(job.itemIndex, {
+	env.ledger.record(job.key, {
 		fingerprint: job.fingerprint,
 		state: 'unknown',
 		taskId: error.context?.taskId as string | undefined,
@@ -129,7 +131,7 @@ function returnedAtOnce(env: JobEnvironment, job: NewTask, answer: SubmitAnswer,
 		...(answer.polling_url ? { pollingUrl: answer.polling_url } : {}),
 		...(webhookUrl ? { webhookUrl: String(webhookUrl) } : {}),
 	};
-	env.ledger.update(job.itemIndex, { state: 'returned', json: returned });
+	env.ledger.update(job.key, { state: 'returned', json: returned });
 	return { item: itemOf(env.settings.presenter.item(returned), job.itemIndex) };
 }
 

@@ -54,24 +54,24 @@ export class TaskLedger {
 		this.store = context[KEY] as LedgerStore;
 	}
 
-	/** The earlier task of this item, if it was for the same request. */
-	find(itemIndex: number, fingerprint: string): LedgerEntry | undefined {
-		const entry = this.store?.items[String(itemIndex)];
+	/** The earlier task of this job (engine/types.ts jobKey), if it was for the same request. */
+	find(key: string, fingerprint: string): LedgerEntry | undefined {
+		const entry = this.store?.items[key];
 		return entry && entry.fingerprint === fingerprint ? entry : undefined;
 	}
 
-	record(itemIndex: number, entry: LedgerEntry): void {
-		if (this.store) this.store.items[String(itemIndex)] = entry;
+	record(key: string, entry: LedgerEntry): void {
+		if (this.store) this.store.items[key] = entry;
 	}
 
-	update(itemIndex: number, patch: Partial<LedgerEntry>): void {
-		const entry = this.store?.items[String(itemIndex)];
+	update(key: string, patch: Partial<LedgerEntry>): void {
+		const entry = this.store?.items[key];
 		if (entry) Object.assign(entry, patch);
 	}
 
-	/** Forgets an item's task: its next try submits anew (it failed for a reason worth retrying). */
-	forget(itemIndex: number): void {
-		if (this.store) delete this.store.items[String(itemIndex)];
+	/** Forgets a job's task: its next try submits anew (it failed for a reason worth retrying). */
+	forget(key: string): void {
+		if (this.store) delete this.store.items[key];
 	}
 }
 

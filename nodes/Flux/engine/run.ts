@@ -33,7 +33,7 @@ export async function runJobs(
 ): Promise<INodeExecutionData[][]> {
 	const run = new Run(context, settings);
 	await Promise.all(jobs.map(async (job) => await run.settle(job)));
-	return run.outputs(early);
+	return run.outputs(early, jobs);
 }
 
 interface Failure {
@@ -48,7 +48,8 @@ class Run {
 
 	private readonly slotsByBucket = new Map<ConcurrencyBucket, TaskSlots>();
 
-	private readonly results: Array<INodeExecutionData | undefined> = [];
+	/** Each job's output item, by job key. */
+	private readonly results = new Map<string, INodeExecutionData>();
 
 	private readonly moderated: INodeExecutionData[] = [];
 
@@ -83,7 +84,7 @@ class Run {
 	async settle(job: Job): Promise<void> {
 		try {
 			const outcome = job.kind === 'new' ? await runNewTask(this.env, job) : await runCollect(this.env, job);
-			if (outcome.item) this.results[job.itemIndex] = outcome.item;
+			if (outcome.item) this.results.set(job.key, outcome.item);
 			if (outcome.moderated) this.moderated.push(outcome.moderated);
 		} catch (caught) {
 			const error = caught as TaskFailure;
@@ -94,7 +95,7 @@ class Run {
 				const prompt = job.kind === 'new' ? job.request.body.prompt : undefined;
 				this.moderated.push(itemOf(moderatedJson(error, model, prompt), job.itemIndex));
 			} else if (this.settings.continueOnFail) {
-				this.results[job.itemIndex] = itemOf(this.settings.presenter.error(error, model), job.itemIndex);
+				this.results.set(job.key, itemOf(this.settings.presenter.error(error, model), job.itemIndex));
 			} else {
 				this.stop({ itemIndex: job.itemIndex, error });
 			}
@@ -112,8 +113,8 @@ class Run {
 		}
 	}
 
-	/** Done, Moderated (when routed), in input order; or the first failure. */
-	outputs(early: Array<INodeExecutionData | undefined>): INodeExecutionData[][] {
+	/** Done, Moderated (when routed), in input order (an item's images in their order); or the first failure. */
+	outputs(early: Array<INodeExecutionData | undefined>, jobs: Job[]): INodeExecutionData[][] {
 		this.control.dispose();
 		// Every item is done: no probe for a free slot may outlive the run.
 		for (const slots of this.slotsByBucket.values()) slots.dispose();
@@ -123,10 +124,14 @@ class Run {
 			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 			throw new NodeOperationError(node, error, { itemIndex });
 		}
-		const output = Array.from({ length: early.length }, (_, index) => early[index] ?? this.results[index]).filter(
-			(item): item is INodeExecutionData => Boolean(item),
-		);
-		if (this.control.signal.aborted || output.length + this.moderated.length < early.length) {
+		const byItem = new Map<number, INodeExecutionData[]>();
+		for (const job of jobs) {
+			const item = this.results.get(job.key);
+			if (item) byItem.set(job.itemIndex, [...(byItem.get(job.itemIndex) ?? []), item]);
+		}
+		const output = Array.from({ length: early.length }, (_, index) => (early[index] ? [early[index]] : (byItem.get(index) ?? []))).flat();
+		const expected = early.filter(Boolean).length + jobs.length;
+		if (this.control.signal.aborted || output.length + this.moderated.length < expected) {
 			throw new NodeOperationError(node, 'The execution was cancelled before every item was done');
 		}
 		if (this.settings.reportExecutionCost) {

@@ -57,7 +57,7 @@ export async function waitUntilReady(env: JobEnvironment, job: NewTask, run: Tas
 		env.budget.adjust(input.cost, result.settledCost);
 	}
 	const ready = readyJson(input.json, body, result, model.resource === 'video');
-	env.ledger.update(job.itemIndex, { state: 'ready', json: ready, cost: typeof ready.cost === 'number' ? ready.cost : input.cost });
+	env.ledger.update(job.key, { state: 'ready', json: ready, cost: typeof ready.cost === 'number' ? ready.cost : input.cost });
 	return ready;
 }
 
@@ -93,12 +93,12 @@ function durationKey({ request }: NewTask): string {
 /** Moderation of the same request is final; a generation error is worth a new task; anything else keeps the task to collect. */
 function recordFailure(env: JobEnvironment, job: NewTask, error: TaskFailure): void {
 	if (error.moderation) {
-		env.ledger.update(job.itemIndex, {
+		env.ledger.update(job.key, {
 			state: 'final',
 			error: { message: error.message, description: error.description ?? undefined, moderated: { ...error.moderation } },
 		});
 	} else if (error.taskStatus) {
-		env.ledger.forget(job.itemIndex);
+		env.ledger.forget(job.key);
 	}
 	// Timeouts, network trouble, cancellation: the task may still finish; a retry polls it again.
 }

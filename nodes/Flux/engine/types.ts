@@ -40,6 +40,11 @@ export interface TaskRequest {
 export interface NewTask {
 	kind: 'new';
 	itemIndex: number;
+	/** Which of the item's images (Number of Images): 0, 1, … of `images`. */
+	variant: number;
+	images: number;
+	/** The task's name in the ledger and the outputs (jobKey). */
+	key: string;
 	fingerprint: string;
 	request: TaskRequest;
 }
@@ -48,6 +53,7 @@ export interface NewTask {
 export interface CollectTask {
 	kind: 'collect';
 	itemIndex: number;
+	key: string;
 	pollingUrl: string;
 	apiHosts: string[];
 	download: boolean;
@@ -57,6 +63,11 @@ export interface CollectTask {
 }
 
 export type Job = NewTask | CollectTask;
+
+/** An item's first task is named by the item's index, as n8n's retries of earlier runs know it; its others `index.n`. */
+export function jobKey(itemIndex: number, variant = 0): string {
+	return variant === 0 ? String(itemIndex) : `${itemIndex}.${variant}`;
+}
 
 /** How a run treats failures and outputs, decided by the node's settings. */
 export interface RunSettings {

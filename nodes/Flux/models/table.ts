@@ -26,6 +26,9 @@ export const MIN_ASPECT_RATIO = 9 / 21;
 export const MAX_ASPECT_RATIO = 21 / 9;
 export const ASPECT_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16', '9:21'];
 
+/** Images one item may ask for (BFL makes one image per task; BFL's MCP server and n8n's OpenAI node stop at 8 too). */
+export const MAX_IMAGES_PER_ITEM = 8;
+
 /** Active tasks BFL allows per account in each bucket (429 above); video's 5 has one source [uncertain]. */
 export const BUCKET_LIMITS = { standard: 24, 'kontext-max': 6, video: 5 } as const;
 

@@ -22,6 +22,7 @@ export const V1: RequestDialect = {
 	finetuneHosts: false,
 	moderatedOutput: false,
 	reportsExecutionCost: false,
+	imagesPerItem: false,
 	// BFL calls a webhook typed into Model Options: nothing to wait for then.
 	readCompletion: ({ body }) => ({ waitForResult: !body.webhook_url }),
 };

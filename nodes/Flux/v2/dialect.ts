@@ -24,5 +24,6 @@ export const V2: RequestDialect = {
 	finetuneHosts: true,
 	moderatedOutput: true,
 	reportsExecutionCost: true,
+	imagesPerItem: true,
 	readCompletion,
 };

@@ -47,6 +47,16 @@ export const V2_OPTIONS: INodeProperties = {
 				'Credits the account must keep: checked once (free) before the first task; below it, nothing is submitted. 0 = not checked.',
 		},
 		{
+			displayName: 'Number of Images',
+			name: 'numberOfImages',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 8, numberPrecision: 0 },
+			default: 1,
+			displayOptions: { show: { '/resource': ['image'] } },
+			description:
+				'How many images to make for each item, 1 to 8: one BFL task (and charge) each, each its own output item. With a seed, image n uses seed + n, so a set can be made again.',
+		},
+		{
 			displayName: 'Put Output File in Field',
 			name: 'binaryPropertyName',
 			type: 'string',

@@ -20,6 +20,8 @@ export interface RequestDialect extends DescriptionDialect {
 	moderatedOutput: boolean;
 	/** Whether Ready items carry the execution's total spend. */
 	reportsExecutionCost: boolean;
+	/** Whether an image item may ask for several images (the Number of Images option). */
+	imagesPerItem: boolean;
 	/** Whether to wait for the result, and a webhook BFL calls instead; throws when the choice cannot work. */
 	readCompletion: (input: CompletionInput) => Completion;
 }

@@ -1,15 +1,17 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { hash, stableJson } from '../../engine/ledger';
-import type { NewTask, TaskRequest } from '../../engine/types';
+import { jobKey, type NewTask, type TaskRequest } from '../../engine/types';
 import { parseMediaList } from '../../media/inputs';
 import {
 	fieldLabel,
 	fieldsFor,
 	modelLabel,
 	MODELS_BY_ID,
+	MAX_IMAGES_PER_ITEM,
 	parameterOf,
 	pathOf,
+	SEED_MAX,
 	type MediaField,
 	type ModelSpec,
 	type Operation,
@@ -54,8 +56,8 @@ export function readModel(read: ReadContext, itemIndex: number): { model: ModelS
 	return { model, resource, operation };
 }
 
-/** Reads and validates one item's task; throws a NodeOperationError naming the field. */
-export function readTask(read: ReadContext, itemIndex: number): NewTask {
+/** Reads and validates one item's tasks (one per image asked for); throws a NodeOperationError naming the field. */
+export function readTasks(read: ReadContext, itemIndex: number): NewTask[] {
 	const { context, param } = read;
 	const { model, resource, operation } = readModel(read, itemIndex);
 	const { body, mediaFields } = readBody(read, itemIndex, model, operation);
@@ -74,7 +76,28 @@ export function readTask(read: ReadContext, itemIndex: number): NewTask {
 		...output,
 		schedule: POLL_SCHEDULES[resource],
 	};
-	return { kind: 'new', itemIndex, request, fingerprint: fingerprintOf(context, itemIndex, request, completion.trigger) };
+	const count = imageCount(read, itemIndex, resource);
+	return Array.from({ length: count }, (_, variant) => {
+		const varied = variant === 0 ? request : { ...request, body: nextSeed(request.body, variant) };
+		const fingerprint = fingerprintOf(context, itemIndex, varied, completion.trigger, variant);
+		return { kind: 'new', itemIndex, variant, images: count, key: jobKey(itemIndex, variant), request: varied, fingerprint };
+	});
+}
+
+/** Number of Images (version 2, images): one task per image, 1 to 8. */
+function imageCount(read: ReadContext, itemIndex: number, resource: Resource): number {
+	if (!read.dialect.imagesPerItem || resource !== 'image') return 1;
+	const options = (read.param('options', itemIndex, {}) ?? {}) as IDataObject;
+	const count = options.numberOfImages ?? 1;
+	if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_IMAGES_PER_ITEM) {
+		throw invalid(read.context, itemIndex, `Number of Images (numberOfImages) must be a whole number 1 to ${MAX_IMAGES_PER_ITEM}; got ${JSON.stringify(count)}`);
+	}
+	return count;
+}
+
+/** A set made with a seed is reproducible: image n gets seed + n. Without a seed each is random. */
+function nextSeed(body: Readonly<Record<string, unknown>>, variant: number): Readonly<Record<string, unknown>> {
+	return typeof body.seed === 'number' ? { ...body, seed: (body.seed + variant) % (SEED_MAX + 1) } : body;
 }
 
 function normalise(value: unknown): unknown {
@@ -136,7 +159,7 @@ function finetuneBase(read: ReadContext, itemIndex: number): string {
 }
 
 /** What identifies a request across n8n's retries: its body as typed and the identity of every binary it names. */
-function fingerprintOf(context: IExecuteFunctions, itemIndex: number, request: TaskRequest, trigger: string | undefined): string {
+function fingerprintOf(context: IExecuteFunctions, itemIndex: number, request: TaskRequest, trigger: string | undefined, variant: number): string {
 	const binaries = context.getInputData()[itemIndex].binary ?? {};
 	const identities: Record<string, string> = {};
 	for (const field of request.mediaFields) {
@@ -156,6 +179,7 @@ function fingerprintOf(context: IExecuteFunctions, itemIndex: number, request: T
 			identities,
 			trigger: trigger ?? null,
 			wait: request.waitForResult,
+			...(variant ? { variant } : {}),
 		}),
 	);
 }

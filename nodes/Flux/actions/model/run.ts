@@ -9,7 +9,7 @@ import { asNodeError } from '../../transport/errors';
 import { apiBaseUrl } from '../../transport/hosts';
 import type { RequestDialect } from './dialect';
 import { cachedParameters } from './parameters';
-import { readTask, type ReadContext } from './request';
+import { readTasks, type ReadContext } from './request';
 
 /**
  * Operations whose items wait on BFL (every model operation, and Get Result): every item is read
@@ -20,7 +20,7 @@ export async function runBatch(
 	context: IExecuteFunctions,
 	dialect: RequestDialect,
 	nodeContinuesOnFail: boolean,
-	readJob: (read: ReadContext, itemIndex: number) => Job = readTask,
+	readJobs: (read: ReadContext, itemIndex: number) => Job[] = readTasks,
 ): Promise<INodeExecutionData[][]> {
 	const node = context.getNode();
 	const toolMode = isToolCall(context);
@@ -33,7 +33,7 @@ export async function runBatch(
 	const jobs: Job[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			jobs.push(readJob(read, itemIndex));
+			jobs.push(...readJobs(read, itemIndex));
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(node, error, itemIndex);
 			early[itemIndex] = itemOf(settings.presenter.error(error as Error), itemIndex);

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { CollectTask } from '../../engine/types';
+import { jobKey, type CollectTask } from '../../engine/types';
 import { POLL_SCHEDULES } from '../../transport/cadence';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../transport/clock';
 import { invalid } from '../model/parameters';
@@ -37,6 +37,7 @@ export function readCollect(read: ReadContext, itemIndex: number): CollectTask {
 	return {
 		kind: 'collect',
 		itemIndex,
+		key: jobKey(itemIndex),
 		pollingUrl: taskUrl(read, itemIndex),
 		apiHosts: [read.baseUrl],
 		download: options.download === undefined ? !read.toolMode : Boolean(options.download),
