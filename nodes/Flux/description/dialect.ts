@@ -21,4 +21,6 @@ export interface DescriptionDialect {
 	finetuneLocator: boolean;
 	/** Whether the tool variant's fields default to what an AI agent fills in ($fromAI). */
 	toolVariants: boolean;
+	/** Whether models that take a width and a height offer Size presets beside them. */
+	sizePresets: boolean;
 }

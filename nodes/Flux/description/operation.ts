@@ -1,7 +1,18 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { agentDefault, agentDescription } from '../agent';
-import { fieldsFor, modelLabel, type FieldSpec, type ModelSpec, type Operation, type OperationSpec, type Resource } from '../models';
+import {
+	CUSTOM_SIZE,
+	fieldsFor,
+	modelLabel,
+	presetsFor,
+	type FieldSpec,
+	type ModelSpec,
+	type Operation,
+	type OperationSpec,
+	type Resource,
+	type SizePreset,
+} from '../models';
 import type { DescriptionDialect } from './dialect';
 import { byName, groupBy, toProperty } from './fields';
 
@@ -65,20 +76,52 @@ function withToolVariant(field: FieldSpec, property: INodeProperties, scope: Sco
 	];
 }
 
+interface Entry {
+	model: string;
+	property: INodeProperties;
+	tool?: boolean;
+	/** Shown only while Size is Custom (width and height beside Size presets). */
+	customSizeOnly?: boolean;
+}
+
 /** Main-panel fields of every model in one operation, one property per distinct definition. */
 function mainProperties(scope: Scope): INodeProperties[] {
-	const entries = scope.models.flatMap((model) =>
-		scopedFields(scope, model)
-			.filter((field) => !field.advanced)
-			.flatMap((field) =>
-				withToolVariant(field, toProperty(field, scope.dialect), scope).map((variant) => ({ model: model.id, ...variant })),
-			),
-	);
-	return groupBy(entries, (entry) => `${entry.tool}:${JSON.stringify(entry.property)}`).map((group) => {
+	const entries = scope.models.flatMap((model) => modelEntries(scope, model));
+	return groupBy(entries, (entry) => `${entry.tool}:${entry.customSizeOnly}:${JSON.stringify(entry.property)}`).map((group) => {
 		const displayOptions = show(scope, group.map((entry) => entry.model));
 		if (group[0].tool !== undefined) displayOptions!.show!['@tool'] = [group[0].tool];
+		if (group[0].customSizeOnly) displayOptions!.show!.size = [CUSTOM_SIZE];
 		return { ...group[0].property, displayOptions };
 	});
+}
+
+/** One model's main fields, with its Size presets just before width and height where it has some. */
+function modelEntries(scope: Scope, model: ModelSpec): Entry[] {
+	const presets = scope.dialect.sizePresets ? presetsFor(model) : [];
+	const entries: Entry[] = [];
+	for (const field of scopedFields(scope, model).filter((candidate) => !candidate.advanced)) {
+		const sized = presets.length > 0 && (field.api === 'width' || field.api === 'height');
+		if (sized && field.api === 'width') entries.push({ model: model.id, property: sizeProperty(presets) });
+		for (const variant of withToolVariant(field, toProperty(field, scope.dialect), scope)) {
+			entries.push({ model: model.id, ...variant, customSizeOnly: sized || undefined });
+		}
+	}
+	return entries;
+}
+
+/** Size: a common format, or Custom for the width and height fields. */
+function sizeProperty(presets: SizePreset[]): INodeProperties {
+	return {
+		displayName: 'Size',
+		name: 'size',
+		type: 'options',
+		default: CUSTOM_SIZE,
+		description: "A common format, or Custom: your own width and height, moved to the nearest size the model makes",
+		options: byName([
+			{ name: 'Custom (Width and Height)', value: CUSTOM_SIZE },
+			...presets.map((preset) => ({ name: preset.name, value: preset.value })),
+		]),
+	};
 }
 
 /** What the agent reads about the tool: one description per operation and model (tool variant only). */

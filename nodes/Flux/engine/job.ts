@@ -81,7 +81,11 @@ async function submit(env: JobEnvironment, job: NewTask, run: TaskRun, slot: Hel
 	const cost = budget.settle(reserved, answer.cost ?? undefined);
 	ledger.record(job.key, { fingerprint: job.fingerprint, state: 'submitted', taskId: answer.id, pollingUrl: answer.polling_url ?? undefined, cost });
 	// One of several images of the item: which one (the output items keep the input's order).
-	const json = { ...submittedJson(request.model, request.operation, answer), ...(job.images > 1 ? { imageIndex: job.variant } : {}) };
+	const json = {
+		...submittedJson(request.model, request.operation, answer),
+		...(job.images > 1 ? { imageIndex: job.variant } : {}),
+		...(request.requestedSize ? { requestedWidth: request.requestedSize.width, requestedHeight: request.requestedSize.height } : {}),
+	};
 	return { answer, json, cost };
 }
 

@@ -26,6 +26,8 @@ export interface TaskRequest {
 	submitUrl: string;
 	/** Hosts that may receive the key when the task is polled. */
 	apiHosts: string[];
+	/** The width and height typed, where the node moved them onto the model's grid. */
+	requestedSize?: { width: number | null; height: number | null };
 	/** BFL calls this URL with this secret when the task ends (the FLUX Trigger). */
 	webhook?: { url: string; secret: string };
 	/** Off: return right after the submit (also when BFL calls a webhook instead). */

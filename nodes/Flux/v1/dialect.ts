@@ -15,6 +15,7 @@ export const V1: RequestDialect = {
 	fieldHints: false,
 	finetuneLocator: false,
 	toolVariants: false,
+	sizePresets: false,
 	resourceOf: () => 'image',
 	optionDefaults: V1_OPTION_DEFAULTS,
 	downloadOption: 'downloadImage',

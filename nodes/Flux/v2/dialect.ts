@@ -17,6 +17,7 @@ export const V2: RequestDialect = {
 	fieldHints: true,
 	finetuneLocator: true,
 	toolVariants: true,
+	sizePresets: true,
 	resourceOf: (param, itemIndex) => param('resource', itemIndex) as Resource,
 	optionDefaults: V2_OPTION_DEFAULTS,
 	downloadOption: 'download',

@@ -8,10 +8,13 @@ import {
 	fieldsFor,
 	modelLabel,
 	MODELS_BY_ID,
+	CUSTOM_SIZE,
 	MAX_IMAGES_PER_ITEM,
 	parameterOf,
+	presetsFor,
 	pathOf,
 	SEED_MAX,
+	sizeOnGrid,
 	type MediaField,
 	type ModelSpec,
 	type Operation,
@@ -60,7 +63,7 @@ export function readModel(read: ReadContext, itemIndex: number): { model: ModelS
 export function readTasks(read: ReadContext, itemIndex: number): NewTask[] {
 	const { context, param } = read;
 	const { model, resource, operation } = readModel(read, itemIndex);
-	const { body, mediaFields } = readBody(read, itemIndex, model, operation);
+	const { body, mediaFields, requestedSize } = readBody(read, itemIndex, model, operation);
 	const output = readOutput(read, itemIndex, resource);
 	const completion = read.dialect.readCompletion({ context, param, itemIndex, model, body, credentials: read.credentials });
 	const base = read.dialect.finetuneHosts && model.finetuneHost ? finetuneBase(read, itemIndex) : undefined;
@@ -71,6 +74,7 @@ export function readTasks(read: ReadContext, itemIndex: number): NewTask[] {
 		mediaFields,
 		submitUrl: `${base ?? read.baseUrl}/v1/${pathOf(model)}`,
 		apiHosts: base ? [read.baseUrl, base] : [read.baseUrl],
+		requestedSize,
 		webhook: completion.webhook,
 		waitForResult: completion.waitForResult,
 		...output,
@@ -123,6 +127,7 @@ function readBody(read: ReadContext, itemIndex: number, model: ModelSpec, operat
 		body[field.api] = value;
 		if (field.kind === 'media') mediaFields.push(field);
 	}
+	const requestedSize = applySize(read, itemIndex, model, body);
 	const problems = validateRequest(model, operation, body);
 	if (problems.length > 0) {
 		const byApi = new Map(fields.map((field) => [field.api, field]));
@@ -132,7 +137,30 @@ function readBody(read: ReadContext, itemIndex: number, model: ModelSpec, operat
 		});
 		throw invalid(read.context, itemIndex, `Invalid parameters for ${modelLabel(model)}: ${lines.join('; ')}`);
 	}
-	return { body: body as Readonly<Record<string, unknown>>, mediaFields };
+	return { body: body as Readonly<Record<string, unknown>>, mediaFields, requestedSize };
+}
+
+/**
+ * A Size preset replaces width and height; a typed size inside the model's range goes to the
+ * nearest point of its grid. Returns the size asked for when it is not the size sent.
+ */
+function applySize(read: ReadContext, itemIndex: number, model: ModelSpec, body: Record<string, unknown>): TaskRequest['requestedSize'] {
+	const presets = read.dialect.sizePresets ? presetsFor(model) : [];
+	const choice = presets.length ? String(read.param('size', itemIndex, CUSTOM_SIZE) ?? CUSTOM_SIZE) : CUSTOM_SIZE;
+	if (choice !== CUSTOM_SIZE) {
+		const preset = presets.find((candidate) => candidate.value === choice);
+		if (!preset) {
+			throw invalid(read.context, itemIndex, `Size (size) must be one of ${[CUSTOM_SIZE, ...presets.map((candidate) => candidate.value)].join(', ')} for ${modelLabel(model)}; got "${choice}"`);
+		}
+		Object.assign(body, { width: preset.width, height: preset.height });
+		return undefined;
+	}
+	if (typeof body.width !== 'number' && typeof body.height !== 'number') return undefined;
+	const asked = { width: body.width, height: body.height };
+	const made = sizeOnGrid(model, body.width, body.height);
+	if (made.width === asked.width && made.height === asked.height) return undefined;
+	for (const side of ['width', 'height'] as const) if (made[side] !== undefined) body[side] = made[side];
+	return { width: typeof asked.width === 'number' ? asked.width : null, height: typeof asked.height === 'number' ? asked.height : null };
 }
 
 /** The Options that shape the item's output: download, the binary field, the timeout. */

@@ -7,7 +7,7 @@
 import { NodeHelpers, type INodeProperties, type INodePropertyOptions, type INodeTypeDescription } from 'n8n-workflow';
 
 import { Flux } from '../../../../nodes/Flux/Flux.node';
-import { fieldsFor, MODELS_BY_ID, parameterOf, type FieldSpec, type ModelSpec, type Operation } from '../../../../nodes/Flux/models';
+import { fieldsFor, MODELS_BY_ID, parameterOf, SIZE_PRESETS, type FieldSpec, type ModelSpec, type Operation } from '../../../../nodes/Flux/models';
 import head from '../../../support/fixtures/v1-description-head.json';
 
 const flux = new Flux();
@@ -17,12 +17,15 @@ const DESCRIPTIONS: Record<number, INodeTypeDescription> = {
 };
 
 /** Parameters that are not a model's fields: selectors, node options, version 2's completion settings. */
-const NODE_LEVEL = new Set(['resource', 'operation', 'model', 'options', 'modelOptions', 'waitForResult', 'triggerUrl', 'finetuneRegion']);
+const NODE_LEVEL = new Set(['resource', 'operation', 'model', 'options', 'modelOptions', 'waitForResult', 'triggerUrl', 'finetuneRegion', 'size']);
 
 function visible(version: number, values: Record<string, unknown>): INodeProperties[] {
 	const description = DESCRIPTIONS[version];
+	// As the editor has them: the values set, and the defaults of the rest (Size is Custom unless chosen).
+	const node = { typeVersion: version, parameters: values } as never;
+	const withDefaults = NodeHelpers.getNodeParameters(description.properties, values as never, true, false, node, description) ?? values;
 	return description.properties.filter((property) =>
-		NodeHelpers.displayParameter(values as never, property, { typeVersion: version }, description),
+		NodeHelpers.displayParameter(withDefaults as never, property, { typeVersion: version }, description),
 	);
 }
 
@@ -449,5 +452,31 @@ describe('version 2', () => {
 	test('task and account resources show no model fields', () => {
 		expect(fieldProperties(visible(2, { resource: 'task', operation: 'getResult' })).map((property) => property.name)).toEqual(['task']);
 		expect(fieldProperties(visible(2, { resource: 'account', operation: 'getCredits' }))).toEqual([]);
+	});
+});
+
+describe('version 2: Size presets beside width and height', () => {
+	const names = (shown: INodeProperties[]) => shown.map((property) => property.name);
+	const sizeOf = (shown: INodeProperties[]) => shown.find((property) => property.name === 'size');
+
+	test('FLUX.2 offers every preset; width and height show while Size is Custom', () => {
+		const custom = visible(2, { resource: 'image', operation: 'generate', model: 'flux-2-pro' });
+		expect(names(custom)).toEqual(expect.arrayContaining(['size', 'width', 'height']));
+		expect(names(custom).indexOf('size')).toBeLessThan(names(custom).indexOf('width'));
+		expect(optionValues(sizeOf(custom)).sort()).toEqual(['custom', ...SIZE_PRESETS.map((preset) => preset.value)].sort());
+		const story = visible(2, { resource: 'image', operation: 'generate', model: 'flux-2-pro', size: 'story-2mp' });
+		expect(names(story)).not.toContain('width');
+		expect(names(story)).not.toContain('height');
+	});
+
+	test('FLUX1.1 [pro] (256 to 1440 px) offers only the presets it can make', () => {
+		const shown = visible(2, { resource: 'image', operation: 'generate', model: 'flux-pro-1.1' });
+		expect(optionValues(sizeOf(shown)).sort()).toEqual(['custom', 'landscape-1mp', 'portrait-1mp', 'square-1mp', 'square-2mp', 'story-1mp'].sort());
+	});
+
+	test('models sized by aspect ratio or a required canvas have no Size, and version 1 has none', () => {
+		expect(sizeOf(visible(2, { resource: 'image', operation: 'generate', model: 'flux-pro-1.1-ultra' }))).toBeUndefined();
+		expect(sizeOf(visible(2, { resource: 'image', operation: 'expand', model: 'outpainting-v1' }))).toBeUndefined();
+		expect(DESCRIPTIONS[1].properties.some((property) => property.name === 'size')).toBe(false);
 	});
 });
