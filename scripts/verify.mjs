@@ -6,8 +6,11 @@
  * checks on the source files (SOURCE_FILE_PATTERNS), and on the tarball `npm pack` makes (its
  * JavaScript and package.json). The scanner fails on errors; this script fails on any finding,
  * warnings included. Also checks what verification requires of the package itself: no runtime
- * dependencies, MIT, the community keyword, and only dist/ shipped; and the house rules of nodes/
- * (scripts/architecture.js: floors, file and function sizes, one home for requests and downloads).
+ * dependencies, MIT, the community keyword, and only dist/ shipped; the house rules of nodes/
+ * (scripts/architecture.js: floors, file and function sizes, one home for requests and downloads);
+ * and n8n's documented community-node rules the installed lint lacks, on the built nodes, codex
+ * files and credentials (scripts/community-rules.js: errors fail, and warnings too unless that
+ * file's ALLOWED_WARNINGS lists the rule with a reason).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +22,7 @@ import glob from 'fast-glob';
 
 import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 import architecture from './architecture.js';
+import community from './community-rules.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
@@ -47,6 +51,18 @@ function architectureRules() {
 	return problems.length === 0;
 }
 
+/** n8n's documented rules that @n8n/node-cli 0.48.3 lacks, on what n8n loads (scripts/community-rules.js). */
+function communityRules() {
+	const findings = community.checkCommunityRules(community.loadRepository(ROOT));
+	const result = community.verdict(findings);
+	for (const line of [...community.formatFindings(result.failing), ...result.problems]) console.log(`  ${line}`);
+	for (const line of community.formatFindings(result.tolerated)) console.log(`  allowed: ${line}`);
+	for (const [rule, why] of Object.entries(community.NOT_APPLICABLE)) console.log(`  n/a ${rule}: ${why}`);
+	const counts = ['error', 'warning'].map((level) => `${result.failing.filter((f) => f.level === level).length} ${level}(s)`).join(', ');
+	console.log(`community rules: ${result.passed ? `${Object.keys(community.RULES).length} rules hold` : `${counts} failing`}${result.tolerated.length ? `, ${result.tolerated.length} allowed warning(s)` : ''}`);
+	return result.passed;
+}
+
 function packageRules() {
 	const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 	const problems = [];
@@ -69,6 +85,7 @@ async function main() {
 		execFileSync('tar', ['-xzf', tarball, '-C', out]);
 		const results = [
 			architectureRules(),
+			communityRules(),
 			packageRules(),
 			await scan('source', ROOT, SOURCE_FILE_PATTERNS),
 			await scan(`tarball (${tarball.split('/').pop()})`, join(out, 'package'), TARBALL_PATTERNS),
