@@ -56,7 +56,14 @@ function communityRules() {
 	const findings = community.checkCommunityRules(community.loadRepository(ROOT));
 	const result = community.verdict(findings);
 	for (const line of [...community.formatFindings(result.failing), ...result.problems]) console.log(`  ${line}`);
-	for (const line of community.formatFindings(result.tolerated)) console.log(`  allowed: ${line}`);
+	// Allowed warnings: a count per rule and its reason (the full list with VERIFY_VERBOSE=1).
+	const allowedRules = [...new Set(result.tolerated.map((f) => f.rule))];
+	for (const rule of allowedRules) {
+		const entry = community.ALLOWED_WARNINGS[rule];
+		const count = result.tolerated.filter((f) => f.rule === rule).length;
+		console.log(`  allowed ${rule} (${count}): ${typeof entry === 'string' ? entry : entry.reason}`);
+	}
+	if (process.env.VERIFY_VERBOSE) for (const line of community.formatFindings(result.tolerated)) console.log(`  allowed: ${line}`);
 	for (const [rule, why] of Object.entries(community.NOT_APPLICABLE)) console.log(`  n/a ${rule}: ${why}`);
 	const counts = ['error', 'warning'].map((level) => `${result.failing.filter((f) => f.level === level).length} ${level}(s)`).join(', ');
 	console.log(`community rules: ${result.passed ? `${Object.keys(community.RULES).length} rules hold` : `${counts} failing`}${result.tolerated.length ? `, ${result.tolerated.length} allowed warning(s)` : ''}`);

@@ -464,8 +464,15 @@ describe('what fails verify', () => {
 		expect(verdict([], {}).passed).toBe(true);
 	});
 
-	test('the allow-list starts empty; prefer-declarative-style is reported as not applicable', () => {
-		expect(ALLOWED_WARNINGS).toEqual({});
+	test('the allow-list holds two warnings, each with its reason; one only for some parameters', () => {
+		expect(Object.keys(ALLOWED_WARNINGS).sort()).toEqual(['non-required-fields-in-collection', 'options-sorted-alphabetically']);
+		const scale = { rule: 'options-sorted-alphabetically', where: 'nodes/Flux/Flux.node.ts v2: properties[61] "aspectRatio"', message: 'm', level: /** @type {'warning'} */ ('warning') };
+		const other = { ...scale, where: 'nodes/Flux/Flux.node.ts v2: properties[0] "resource"' };
+		expect(verdict([scale]).passed).toBe(true);
+		expect(verdict([other]).failing).toEqual([other]);
+	});
+
+	test('prefer-declarative-style is reported as not applicable', () => {
 		expect(Object.keys(NOT_APPLICABLE)).toEqual(['prefer-declarative-style']);
 		expect(Object.keys(RULES)).not.toContain('prefer-declarative-style');
 	});

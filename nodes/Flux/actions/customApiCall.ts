@@ -57,6 +57,7 @@ export const description: INodeProperties[] = [
 		name: 'body',
 		type: 'json',
 		default: '{}',
+		required: true,
 		displayOptions: { show: { operation: [CUSTOM_API_CALL_VALUE], method: ['POST'] } },
 	},
 ];

@@ -67,8 +67,8 @@ function finetuneRegionProperty(): INodeProperties {
 		description: 'FLUX.1 finetunes only run on the regional host they were trained on',
 		options: [
 			{ name: 'Auto (From the Credential: EU1 for EU, Else US1)', value: 'auto' },
-			{ name: 'US1 (api.us1.bfl.ai)', value: 'us1' },
 			{ name: 'EU1 (api.eu1.bfl.ai)', value: 'eu1' },
+			{ name: 'US1 (api.us1.bfl.ai)', value: 'us1' },
 		],
 		displayOptions: {
 			show: {
