@@ -701,7 +701,7 @@ function checkCommunityRules(input) {
 
 /**
  * What fails: every error, and every warning whose rule is not allow-listed.
- * @param {Finding[]} findings @param {Record<string, string>} [allowed]
+ * @param {Finding[]} findings @param {Record<string, string | { reason: string, parameters: string[] }>} [allowed]
  */
 function verdict(findings, allowed = ALLOWED_WARNINGS) {
 	const problems = Object.keys(allowed)

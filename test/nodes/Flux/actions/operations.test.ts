@@ -7,7 +7,6 @@
 import nock from 'nock';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { makeImage } from '../../../support/fixtures';
 import { API, CREDENTIALS, runFlux, runFluxOutputs, TEST_KEY } from '../../../support/harness';
 import { useFastPolls } from '../../../support/fastPolls';
 import { CLUSTER, DELIVERY, fakeBfl } from '../../../support/fakeBfl';
