@@ -148,7 +148,8 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		versions: [1, 2],
 		bucket: 'standard',
 		requireOneOf: ['prompt', 'image_prompt'],
-		price: flat(2.5), // third-party figure
+		price: flat(2.5),
+		priceNote: 'a third-party figure',
 		fields: [
 			prompt(false),
 			...flux1Size(),
@@ -178,7 +179,8 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		operations: ['expand'],
 		versions: [1, 2],
 		bucket: 'standard',
-		price: flat(5), // not on BFL's pricing page; older third-party figure
+		price: flat(5),
+		priceNote: 'not on BFL\'s pricing page: an older third-party figure',
 		fields: [
 			image('image', true, 'The image to expand'),
 			...['top', 'bottom', 'left', 'right'].map(

@@ -33,6 +33,7 @@ export const FLUX3_IMAGE_MODELS: ModelSpec[] = [
 		stages: ['Reasoning', 'Generating'],
 		outputSize: { pixels: FLUX3_IMAGE_PIXELS, multipleOf: 16 },
 		price: ({ body }) => FLUX3_IMAGE_CREDITS[String(body.resolution ?? '1k')] ?? FLUX3_IMAGE_CREDITS['4k'],
+		priceNote: 'BFL\'s pricing page as quoted by third parties; 1.5k is not quoted and counted like 2k',
 		fields: [
 			prompt(true, 'What to generate, or the change to make; cite references as "image 1", "image 2"'),
 			{

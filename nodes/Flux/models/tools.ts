@@ -11,6 +11,8 @@ const TOOL_SAFETY_MAX = 5;
 
 /** Erase: $0.03 for the first output MP, +$0.004 per extra output MP and per input MP [uncertain: third-party figures]. */
 const ERASE_PRICE = perMegapixel(3, 0.4);
+const THIRD_PARTY = 'third-party figures; BFL does not publish this price';
+const UNPUBLISHED = 'not published by BFL; assumed';
 
 function toolImage(api: string, required: boolean, description: string, limits?: MediaField['limits']): MediaField {
 	return image(api, required, description, { acceptsUrl: true, limits });
@@ -32,6 +34,7 @@ function tryOn(id: string, displayName: string, description: string): ModelSpec 
 		// v1: $0.0375 for the first input MP, +$0.005 per extra input MP and per output MP [uncertain:
 		// third-party figures]; v2's price is not published, assumed the same.
 		price: ({ inputMp, outputMp }) => roundCredits(3.75 + Math.max(0, inputMp - 1) * 0.5 + outputMp * 0.5),
+		priceNote: `${THIRD_PARTY} (v2: ${UNPUBLISHED} like v1)`,
 		fields: [
 			// URLs for person/garment are accepted per BFL's SDK but not stated by the schema [uncertain]:
 			// the node fetches them and sends base64, which works either way.
@@ -82,6 +85,7 @@ export const TOOL_MODELS: ModelSpec[] = [
 		bucket: 'standard',
 		rejectsUnknownFields: true,
 		price: ERASE_PRICE,
+		priceNote: THIRD_PARTY,
 		fields: [
 			toolImage('image', true, 'The image to erase from'),
 			{
@@ -116,7 +120,8 @@ export const TOOL_MODELS: ModelSpec[] = [
 		versions: [2],
 		bucket: 'standard',
 		rejectsUnknownFields: true,
-		price: ERASE_PRICE, // not published; assumed like erase (same klein 9B base) [uncertain]
+		price: ERASE_PRICE, // same klein 9B base as erase [uncertain]
+		priceNote: `${UNPUBLISHED} like FLUX Erase`,
 		fields: [
 			toolImage('image', true, 'The blurred image', { maxMegapixels: 4 }),
 			seed(),
@@ -138,7 +143,8 @@ export const TOOL_MODELS: ModelSpec[] = [
 		maxPixels: 4 * MEGAPIXEL,
 		// No webhook and no seed on this route; BFL answers 422 to any field it does not know.
 		rejectsUnknownFields: true,
-		price: () => 5, // not published [uncertain]
+		price: () => 5, // [uncertain]
+		priceNote: `${UNPUBLISHED} 5 credits`,
 		fields: [
 			toolImage('input_image', true, 'The image to extend'),
 			...outpaintingCanvas,

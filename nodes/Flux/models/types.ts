@@ -190,6 +190,8 @@ export interface ModelSpec {
 	outputSize?: OutputSize;
 	/** Expected credits of one request (1 credit = US$0.01), from BFL's pricing. */
 	price: (input: PriceInput) => number;
+	/** Where the price is not BFL's published figure: where it comes from (estimates and the README say so). */
+	priceNote?: string;
 	/** The operation a request body stands for, where one endpoint serves several (flux-3-video's `mode`). */
 	operationOf?: (body: Record<string, unknown>) => Operation | undefined;
 	/** Rules that involve several fields. */
