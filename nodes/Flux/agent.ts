@@ -78,6 +78,7 @@ export function agentDescription(operation: OperationSpec, model: ModelSpec | un
 
 /** What an AI agent gets back: what it can use, nothing else. */
 export function toolJson(json: IDataObject): IDataObject {
+	if (json.estimateOnly) return estimateJson(json);
 	const video = String(json.mimeType ?? '').startsWith('video/') || MODELS_BY_ID.get(String(json.model))?.resource === 'video';
 	const url = json.sampleUrl;
 	const compact: IDataObject = {
@@ -96,6 +97,18 @@ export function toolJson(json: IDataObject): IDataObject {
 			: `The image URL is signed and expires${until}; use it now (it can be passed to this tool again as an input image).`;
 	}
 	return compact;
+}
+
+/** Estimate Only: the price, and that nothing was made. */
+function estimateJson(json: IDataObject): IDataObject {
+	return {
+		model: json.model,
+		expectedCredits: json.expectedCredits,
+		expectedUsd: json.expectedUsd,
+		totalExpectedCredits: json.totalExpectedCredits,
+		...(json.priceNote ? { priceNote: json.priceNote } : {}),
+		note: 'Only an estimate: nothing was generated and nothing was paid (the tool runs with Estimate Only on).',
+	};
 }
 
 /** An error as an AI agent gets it: what happened, and what it can do about it. */

@@ -85,6 +85,8 @@ export interface RunSettings {
 	maxCredits: number;
 	/** Credits the account must keep before anything is submitted; 0 = not checked. */
 	minimumBalance: number;
+	/** Price every item from the model table and send nothing to BFL (estimate.ts). */
+	estimateOnly: boolean;
 	/** Add the execution's total spend to each Ready item. */
 	reportExecutionCost: boolean;
 	presenter: Presenter;

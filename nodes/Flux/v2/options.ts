@@ -20,6 +20,15 @@ export const V2_OPTIONS: INodeProperties = {
 				'Whether to download the image or video into binary data. Off: only JSON with the result URL (images expire 10 minutes after the task ends).',
 		},
 		{
+			displayName: 'Estimate Only',
+			name: 'estimateOnly',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/resource': ['image', 'video'] } },
+			description:
+				"Whether to only price each item, free: nothing is sent to BFL. Every item is validated as for a real run and gets expectedCredits (1 credit = US$0.01) and the run's total, from BFL's published prices.",
+		},
+		{
 			displayName: 'Max Concurrent Tasks',
 			name: 'maxConcurrentTasks',
 			type: 'number',

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { AGENT_PRESENTER, isToolCall } from '../../agent';
 import { itemOf, WORKFLOW_PRESENTER } from '../../engine/output';
+import { estimateJobs } from '../../engine/estimate';
 import { runJobs } from '../../engine/run';
 import type { Job, RunSettings } from '../../engine/types';
 import { CREDENTIAL_TYPE } from '../../transport/api';
@@ -39,6 +40,8 @@ export async function runBatch(
 			early[itemIndex] = itemOf(settings.presenter.error(error as Error), itemIndex);
 		}
 	}
+	// Get Result collects tasks already paid for: nothing to estimate there.
+	if (settings.estimateOnly && jobs.every((job) => job.kind === 'new')) return await estimateJobs(context, settings, jobs, early);
 	return await runJobs(context, settings, jobs, early);
 }
 
@@ -53,6 +56,7 @@ function runSettings(read: ReadContext, continueOnFail: boolean): RunSettings {
 		maxConcurrent: Number(options.maxConcurrentTasks) || 0,
 		maxCredits: Number(options.maxCredits) || 0,
 		minimumBalance: Number(options.minimumBalance) || 0,
+		estimateOnly: Boolean(options.estimateOnly),
 		reportExecutionCost: dialect.reportsExecutionCost && !toolMode,
 		presenter: toolMode ? AGENT_PRESENTER : WORKFLOW_PRESENTER,
 		baseUrl: read.baseUrl,
