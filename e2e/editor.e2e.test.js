@@ -96,7 +96,7 @@ for (const major of /** @type {Array<1 | 2>} */ (MAJORS)) {
 			await step('add-node', async () => {
 				await editor.clickPickerItem('Generate an image', 'action');
 				await editor.waitForPanel();
-				assert.deepEqual(await editor.visibleLabels(), panelLabels(major, ['Prompt', 'Width', 'Height']));
+				assert.deepEqual(await editor.visibleLabels(), panelLabels(major, ['Prompt', 'Size', 'Width', 'Height']));
 				await editor.closePanel();
 				const nodes = await editor.canvasNodes();
 				assert.deepEqual(nodes.map((node) => node.type).sort(), ['n8n-nodes-base.manualTrigger', FLUX_NODE_TYPE].sort());
@@ -121,7 +121,7 @@ for (const major of /** @type {Array<1 | 2>} */ (MAJORS)) {
 				await editor.openNode(await fluxNodeName());
 				await editor.selectOption('operation', 'Generate');
 				await editor.selectOption('model', 'FLUX.2 [pro]');
-				assert.deepEqual(await editor.visibleLabels(), panelLabels(major, ['Prompt', 'Width', 'Height']), 'Generate, FLUX.2 [pro]');
+				assert.deepEqual(await editor.visibleLabels(), panelLabels(major, ['Prompt', 'Size', 'Width', 'Height']), 'Generate, FLUX.2 [pro]');
 				assert.ok((await editor.parameterText('width')).includes(FLUX2_SIZE_HINT), 'Width explains 0 = automatic');
 				assert.ok((await editor.parameterText('height')).includes(FLUX2_SIZE_HINT), 'Height explains 0 = automatic');
 

@@ -42,6 +42,20 @@ function combine(name, sources) {
 	return node(name, 'n8n-nodes-base.code', { jsCode: `return [{ json: {}, binary: { ${parts.join(', ')} } }];` });
 }
 
+/**
+ * Submit → Wait → Get Result (Still Running Output) → back to Wait while BFL works, as
+ * examples/get-result-loop.json does with a longer Wait. @param {Record<string, unknown>} klein
+ */
+function stillRunningLoop(klein) {
+	const loop = workflow('e2eV2Loop000001', [
+		fluxNode('Submit', { ...klein, prompt: 'a slow kite [[slow=5000]]', waitForResult: false }),
+		node('Wait', 'n8n-nodes-base.wait', { resume: 'timeInterval', amount: 1.5, unit: 'seconds' }, { typeVersion: 1.1 }),
+		fluxNode('Get Result', { resource: 'task', operation: 'getResult', task: '={{ $json.pollingUrl }}', options: { stillRunningOutput: true } }),
+	]);
+	loop.connections['Get Result'] = { main: [[], [{ node: 'Wait', type: 'main', index: 0 }]] };
+	return loop;
+}
+
 /** Workflows built once per instance (they name the emulator's and the folders' paths). */
 function buildWorkflows({ out, video25, bigFile, blobBase }) {
 	const generate = (name, prompt, extra = {}) =>
@@ -104,6 +118,7 @@ function buildWorkflows({ out, video25, bigFile, blobBase }) {
 			fluxNode('Submit', { ...klein, prompt: 'a paper boat', waitForResult: false }),
 			fluxNode('Get Result', { resource: 'task', operation: 'getResult', task: '={{ $json.pollingUrl }}' }),
 		]),
+		loop: stillRunningLoop(klein),
 		account: workflow('e2eV2Account001', [
 			fluxNode('Credits', { resource: 'account', operation: 'getCredits' }),
 			fluxNode('Finetunes', { resource: 'finetune', operation: 'list' }),
@@ -285,6 +300,26 @@ for (const major of MAJORS) {
 			assert.equal(collected.json.taskId, submitted.json.taskId);
 			assert.deepEqual(await probeImage(bytesOf(collected)), { format: 'jpeg', width: 256, height: 256 });
 			assert.equal(submitsTo('/v1/flux-2-klein-4b').length, 1, 'collected, not submitted again');
+		});
+
+		test('Get Result with Still Running Output loops a task through a Wait until it is done, collecting it once', async () => {
+			emulator.reset();
+			const { run } = await n8n.execute('e2eV2Loop000001');
+			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
+			const runs = run.data.resultData.runData['Get Result'];
+			assert.ok(runs.length >= 2, `Get Result ran ${runs.length} time(s)`);
+			const [submitted] = nodeOutput(run, 'Submit');
+			for (const earlier of runs.slice(0, -1)) {
+				const [running] = earlier.data.main[1];
+				assert.equal(running.json.stillRunning, true);
+				assert.equal(running.json.pollingUrl, submitted.json.pollingUrl, 'the Still Running item carries what to loop on');
+				assert.equal(earlier.data.main[0].length, 0);
+			}
+			const [done] = runs[runs.length - 1].data.main[0];
+			assert.equal(done.json.taskId, submitted.json.taskId);
+			assert.equal(done.json.status, 'Ready');
+			assert.deepEqual(await probeImage(bytesOf(done)), { format: 'jpeg', width: 256, height: 256 });
+			assert.equal(submitsTo('/v1/flux-2-klein-4b').length, 1, 'submitted once, however often it was looked at');
 		});
 
 		test('credits and finetunes: the balance, the finetune list and details on the finetune host, and inference there', async () => {

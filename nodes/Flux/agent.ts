@@ -48,6 +48,38 @@ export function agentDefault(field: FieldSpec, operation: Operation): string | n
 		: `={{ $fromAI('${input.key}', ${quote(input.description)}, 'string', '') }}`;
 }
 
+/**
+ * The operations that run no model, as an agent reads them (n8n shows a tool's description to the
+ * model): what it does, what to give, what comes back. `inputs`: the tool defaults ($fromAI) of
+ * the fields the agent fills in, by parameter name.
+ */
+export const OTHER_TOOLS: Record<string, { description: string; inputs?: Record<string, unknown> }> = {
+	'task:getResult': {
+		description:
+			"Get the result of a Black Forest Labs FLUX task started earlier without waiting. Give: task (the pollingUrl, or else the taskId, that the FLUX tool returned when it started the task). Waits until the task ends, then returns JSON with imageUrl or videoUrl (a signed URL that expires about 10 minutes after the task ended for images, an hour for videos), expiresAt, seed, taskId and cost in credits; or an error saying why the task failed (for example moderation, which is not charged).",
+		inputs: { task: "={{ $fromAI('task', 'The pollingUrl (or taskId) a FLUX tool returned when it started the task', 'string') }}" },
+	},
+	'account:getCredits': {
+		description:
+			'Get the credit balance of the Black Forest Labs account the FLUX tools use. Free, no input. Returns JSON with credits and usd (1 credit = US$0.01). Use it before costly work (videos cost hundreds of credits) or after a task failed for lack of credits.',
+	},
+	'finetune:list': {
+		description:
+			'List the FLUX.1 finetunes of the Black Forest Labs account (custom models it trained). Free, no input. Returns JSON with finetunes (their IDs) and host. Use an ID with the finetuned FLUX tools or with Get Finetune Details.',
+	},
+	'finetune:get': {
+		description:
+			"Get the training settings of a Black Forest Labs FLUX.1 finetune. Free. Give: finetune_id (an ID from List Finetunes). Returns JSON with finetuneId, host and details (trigger word, mode, steps and the like).",
+		inputs: {
+			finetuneId: { __rl: true, mode: 'id', value: "={{ $fromAI('finetune_id', 'The ID of a finetune, as List Finetunes returns it', 'string') }}" },
+		},
+	},
+	'customApiCall:customApiCall': {
+		description:
+			"Call a Black Forest Labs API endpoint directly, with the account's key. For endpoints the other FLUX tools do not cover. Nothing is validated or waited for, and submits made here are charged: prefer the other FLUX tools. Returns BFL's JSON answer as it is.",
+	},
+};
+
 /** What an agent can do about an error: no node settings, no task IDs in the prose. */
 export function agentAdvice(message: string, description: string | undefined, moderated: boolean): string | undefined {
 	if (moderated) {
@@ -79,6 +111,10 @@ export function agentDescription(operation: OperationSpec, model: ModelSpec | un
 /** What an AI agent gets back: what it can use, nothing else. */
 export function toolJson(json: IDataObject): IDataObject {
 	if (json.estimateOnly) return estimateJson(json);
+	if (json.stillRunning) {
+		const { taskId, pollingUrl, status, progress } = json;
+		return { taskId, pollingUrl, status, ...(progress !== undefined ? { progress } : {}), note: 'Not finished yet: call this tool again later with the same pollingUrl.' };
+	}
 	const video = String(json.mimeType ?? '').startsWith('video/') || MODELS_BY_ID.get(String(json.model))?.resource === 'video';
 	const url = json.sampleUrl;
 	const compact: IDataObject = {

@@ -4,7 +4,7 @@ import { resolveMedia } from '../media/inputs';
 import type { SubmitAnswer } from '../transport/answers';
 import { cancelled, expires, type Deadline } from '../transport/clock';
 import { asNodeError, taskError, type ApiErrorContext } from '../transport/errors';
-import { waitForResult } from '../transport/poll';
+import { lookOnce, waitForResult, type PollInput } from '../transport/poll';
 import { outcomeUnknown, submitTask } from '../transport/submit';
 import { HeldSlot } from './limiter';
 import { itemOf, readyJson, submittedJson } from './output';
@@ -143,14 +143,18 @@ function returnedAtOnce(env: JobEnvironment, job: NewTask, answer: SubmitAnswer,
 export async function runCollect(env: JobEnvironment, job: CollectTask): Promise<Outcome> {
 	const taskId = new URL(job.pollingUrl).searchParams.get('id') ?? undefined;
 	const run = startRun(env, job, job.timeoutSeconds, taskId);
-	const result = await waitForResult(run.ctx, {
-		pollingUrl: job.pollingUrl,
-		apiHosts: job.apiHosts,
-		deadline: run.deadline,
-		control: env.control,
-		schedule: job.schedule,
-		earlier: true,
-	});
+	const poll: PollInput = { pollingUrl: job.pollingUrl, apiHosts: job.apiHosts, deadline: run.deadline, control: env.control, schedule: job.schedule, earlier: true };
+	let result;
+	if (job.lookOnce) {
+		const look = await lookOnce(run.ctx, poll);
+		if (look.running) {
+			const json = { stillRunning: true, taskId: taskId ?? null, pollingUrl: job.pollingUrl, ...look.running, checkedAt: new Date().toISOString() };
+			return { running: itemOf(env.settings.presenter.item(json), job.itemIndex) };
+		}
+		result = look.ready;
+	} else {
+		result = await waitForResult(run.ctx, poll);
+	}
 	const video = /\.mp4(\?|$)/i.test(result.sample);
 	const ready = readyJson({ taskId: taskId ?? null, pollingUrl: job.pollingUrl, cost: null }, {}, result, video);
 	if (env.control.signal.aborted) throw cancelled(env.control);

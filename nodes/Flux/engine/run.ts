@@ -53,6 +53,8 @@ class Run {
 
 	private readonly moderated: INodeExecutionData[] = [];
 
+	private readonly running: INodeExecutionData[] = [];
+
 	private firstFailure: Failure | undefined;
 
 	private stopped = false;
@@ -86,6 +88,8 @@ class Run {
 			const outcome = job.kind === 'new' ? await runNewTask(this.env, job) : await runCollect(this.env, job);
 			if (outcome.item) this.results.set(job.key, outcome.item);
 			if (outcome.moderated) this.moderated.push(outcome.moderated);
+			if (outcome.running && this.settings.routeRunning) this.running.push(outcome.running);
+			else if (outcome.running) this.results.set(job.key, outcome.running);
 		} catch (caught) {
 			const error = caught as TaskFailure;
 			if (error instanceof NotStarted) return;
@@ -131,15 +135,16 @@ class Run {
 		}
 		const output = Array.from({ length: early.length }, (_, index) => (early[index] ? [early[index]] : (byItem.get(index) ?? []))).flat();
 		const expected = early.filter(Boolean).length + jobs.length;
-		if (this.control.signal.aborted || output.length + this.moderated.length < expected) {
+		if (this.control.signal.aborted || output.length + this.moderated.length + this.running.length < expected) {
 			throw new NodeOperationError(node, 'The execution was cancelled before every item was done');
 		}
 		if (this.settings.reportExecutionCost) {
 			// The execution's total so far, across every FLUX node of the workflow.
 			for (const item of output) if (item.json.taskId && !item.json.error) item.json.executionCost = this.env.budget.spent;
 		}
-		if (!this.settings.routeModerated) return [output];
-		return [output, this.moderated.sort((a, b) => pairedIndex(a) - pairedIndex(b))];
+		// Done, then Moderated and Still Running where the node has them (v2/description.ts's outputs).
+		const byInput = (items: INodeExecutionData[]) => items.sort((a, b) => pairedIndex(a) - pairedIndex(b));
+		return [output, ...(this.settings.routeModerated ? [byInput(this.moderated)] : []), ...(this.settings.routeRunning ? [byInput(this.running)] : [])];
 	}
 
 	private slotsFor(bucket: ConcurrencyBucket): TaskSlots {

@@ -62,6 +62,8 @@ export interface CollectTask {
 	binaryPropertyName: string;
 	timeoutSeconds: number;
 	schedule: PollSchedule;
+	/** Look once instead of waiting: a task still running becomes a Still Running item. */
+	lookOnce: boolean;
 }
 
 export type Job = NewTask | CollectTask;
@@ -77,6 +79,8 @@ export interface RunSettings {
 	continueOnFail: boolean;
 	/** Moderated items go to the second output instead of failing. */
 	routeModerated: boolean;
+	/** Get Result's unfinished tasks go to a last output, Still Running (else with the others: an agent's). */
+	routeRunning: boolean;
 	/** n8n's Retry On Fail is on: after a failure, let tasks in flight finish into the ledger. */
 	retryOnFail: boolean;
 	/** Tasks at BFL at once; 0 = BFL's limit for the bucket. */
@@ -98,6 +102,8 @@ export interface RunSettings {
 export interface Outcome {
 	item?: INodeExecutionData;
 	moderated?: INodeExecutionData;
+	/** Get Result looking once: the task is not done yet. */
+	running?: INodeExecutionData;
 }
 
 /** What the jobs of one run share. */

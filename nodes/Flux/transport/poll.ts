@@ -51,6 +51,22 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 	}
 }
 
+/** A task looked at once (Get Result with Still Running): its result, or the status it is still in. */
+export type Look = { ready: ReadyResult; running?: undefined } | { ready?: undefined; running: { status: string; progress?: number } };
+
+/**
+ * Asks until BFL answers about the task once (a transient failure is asked again, within the
+ * deadline): Ready resolves, a task still in progress resolves with its status, any other end throws.
+ */
+export async function lookOnce(ctx: ApiErrorContext, input: PollInput): Promise<Look> {
+	const watch = new TaskWatch(ctx, { ...input, earlier: true });
+	for (;;) {
+		const ready = await watch.next();
+		if (ready) return { ready };
+		if (watch.running) return { running: watch.running };
+	}
+}
+
 /** One task's polls: when the next one is due, sending it, and what its answer means. */
 class TaskWatch {
 	private poll = 0;
@@ -69,6 +85,9 @@ class TaskWatch {
 	private estimateChanged: Promise<boolean> | undefined;
 
 	private readonly unknownStatuses: string[] = [];
+
+	/** The last answer said the task is still in progress (or in a status the node does not know). */
+	running: { status: string; progress?: number } | undefined;
 
 	/** BFL's Retry-After on a poll answered 429: the task exists, the next poll waits at least this long. */
 	private retryAfter = 0;
@@ -174,6 +193,7 @@ class TaskWatch {
 		const status = (answer.status ?? answer.state) as string;
 		this.lastStatus = typeof answer.progress === 'number' ? `${status}, ${Math.round(answer.progress * 100)} %` : status;
 		if (!TERMINAL.has(status)) {
+			this.running = { status, ...(typeof answer.progress === 'number' ? { progress: answer.progress } : {}) };
 			if (!IN_PROGRESS.has(status) && !this.unknownStatuses.includes(status)) this.unknownStatuses.push(status);
 			this.pendingAge = this.sentAge;
 			return undefined;

@@ -5,6 +5,7 @@ import { CUSTOM_API_CALL, CUSTOM_API_CALL_VALUE, description as customApiCallPro
 import * as getFinetune from '../actions/finetune/get';
 import * as listFinetunes from '../actions/finetune/list';
 import * as getResult from '../actions/task/getResult';
+import { OTHER_TOOLS } from '../agent';
 import { byName } from '../description/fields';
 import { operationProperties, toolDescriptionProperties } from '../description/operation';
 import type { NamedOperation } from '../description/subtitle';
@@ -99,13 +100,52 @@ export function v2Properties(): INodeProperties[] {
 		...V2.operations.flatMap((operation) => operationProperties(V2, operation)),
 		finetuneRegionProperty(),
 		...COMPLETION_PROPERTIES,
-		...getResult.description,
-		...getFinetune.description,
+		...otherToolDescriptions(),
+		...withToolInputs(getResult.description),
+		...withToolInputs(getFinetune.description),
 		...customApiCallProperties,
 		V2_OPTIONS,
 	];
 }
 
-/** Version 2's outputs: a second one, Moderated, when Route Moderated Items is on. */
-export const V2_OUTPUTS =
-	`={{ $parameter.options && $parameter.options.routeModerated ? [{ "type": "${NodeConnectionTypes.Main}", "displayName": "Done" }, { "type": "${NodeConnectionTypes.Main}", "displayName": "Moderated" }] : ["${NodeConnectionTypes.Main}"] }}` as const;
+/** As an agent's tool, the operations that run no model describe themselves to the model too (agent.ts). */
+function otherToolDescriptions(): INodeProperties[] {
+	return Object.entries(OTHER_TOOLS).map(([key, { description }]) => {
+		const [resource, operation] = key.split(':');
+		// The Custom API Call is offered under every resource.
+		const scope = operation === CUSTOM_API_CALL_VALUE ? { operation: [operation] } : { resource: [resource], operation: [operation] };
+		return {
+			displayName: 'Description',
+			name: 'toolDescription',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: description,
+			description: 'What the AI agent reads about this tool',
+			displayOptions: { show: { ...scope, '@tool': [true] } },
+		};
+	});
+}
+
+/** Fields an agent fills in: in the tool variant they default to `$fromAI(...)` (agent.ts). */
+function withToolInputs(properties: INodeProperties[]): INodeProperties[] {
+	const inputs: Record<string, unknown> = Object.assign({}, ...Object.values(OTHER_TOOLS).map((tool) => tool.inputs ?? {}));
+	return properties.flatMap((property) => {
+		if (!(property.name in inputs)) return [property];
+		const show = property.displayOptions?.show ?? {};
+		return [
+			{ ...property, displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [false] } } },
+			{ ...property, default: inputs[property.name] as INodeProperties['default'], hint: undefined, displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [true] } } },
+		];
+	});
+}
+
+/** An output of version 2, as n8n's outputs expression lists it. */
+const output = (name: string) => `{ "type": "${NodeConnectionTypes.Main}", "displayName": "${name}" }`;
+const MODERATED = '($parameter.options && $parameter.options.routeModerated)';
+const RUNNING = '($parameter.resource === "task" && $parameter.options && $parameter.options.stillRunningOutput)';
+
+/**
+ * Version 2's outputs: Done, then Moderated when Route Moderated Items is on, then Still Running
+ * when Get Result looks once (the engine's run.ts fills them in this order).
+ */
+export const V2_OUTPUTS = `={{ ${MODERATED} && ${RUNNING} ? [${output('Done')}, ${output('Moderated')}, ${output('Still Running')}] : ${MODERATED} ? [${output('Done')}, ${output('Moderated')}] : ${RUNNING} ? [${output('Done')}, ${output('Still Running')}] : ["${NodeConnectionTypes.Main}"] }}` as `={{${string}}}`;

@@ -81,6 +81,15 @@ export const V2_OPTIONS: INodeProperties = {
 				"Whether moderated items go to a second output, Moderated, with BFL's reasons, instead of failing",
 		},
 		{
+			displayName: 'Still Running Output',
+			name: 'stillRunningOutput',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/resource': ['task'] } },
+			description:
+				'Whether to look once instead of waiting: a task BFL has not finished goes to a last output, Still Running, with its polling URL, so a Wait node can loop it back here. Nothing holds the execution while BFL works.',
+		},
+		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeoutSeconds',
 			type: 'number',

@@ -52,6 +52,7 @@ function runSettings(read: ReadContext, continueOnFail: boolean): RunSettings {
 	return {
 		continueOnFail,
 		routeModerated: dialect.moderatedOutput && Boolean(options.routeModerated) && !toolMode,
+		routeRunning: Boolean(options.stillRunningOutput) && !toolMode && read.param('resource', 0, '') === 'task',
 		retryOnFail: Boolean(context.getNode().retryOnFail),
 		maxConcurrent: Number(options.maxConcurrentTasks) || 0,
 		maxCredits: Number(options.maxCredits) || 0,

@@ -44,6 +44,7 @@ export function readCollect(read: ReadContext, itemIndex: number): CollectTask {
 		binaryPropertyName: String(options.binaryPropertyName || 'data'),
 		timeoutSeconds: Number(options.timeoutSeconds) || DEFAULT_TIMEOUT_SECONDS.video,
 		schedule: POLL_SCHEDULES.image,
+		lookOnce: Boolean(options.stillRunningOutput),
 	};
 }
 
