@@ -24,6 +24,7 @@ function controlModel(id: string, displayName: string, extra: FieldSpec[], guida
 		bucket: 'standard',
 		requireOneOf: ['control_image', 'preprocessed_image'],
 		price: flat(5), // older third-party figure
+		priceNote: 'an older third-party figure',
 		fields: [
 			prompt(true),
 			image('control_image', false, 'Image whose structure guides the result'),
@@ -49,6 +50,7 @@ export const LEGACY_MODELS: ModelSpec[] = [
 		bucket: 'standard',
 		requireOneOf: ['prompt', 'image_prompt'],
 		price: flat(5), // older third-party figure
+		priceNote: 'an older third-party figure',
 		fields: [
 			prompt(false),
 			...flux1Size(),

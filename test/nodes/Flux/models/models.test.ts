@@ -534,11 +534,11 @@ const DOUBTS: Array<[what: string, file: string, pattern: RegExp]> = [
 	['erase price (third-party figures)', 'tools.ts', /Erase: \$0\.03[^\n]*\[uncertain/],
 	['try-on price (third-party figures, v2 assumed like v1)', 'tools.ts', /v1: \$0\.0375[^\n]*\[uncertain:[^]*?v2's price is not published, assumed the same/],
 	['try-on person/garment URLs not stated by the schema', 'tools.ts', /URLs for person\/garment[^\n]*\[uncertain\]/],
-	['deblur price not published', 'tools.ts', /price: ERASE_PRICE, \/\/ not published[^\n]*\[uncertain\]/],
-	['outpainting price not published', 'tools.ts', /price: \(\) => 5, \/\/ not published \[uncertain\]/],
+	['deblur price not published', 'tools.ts', /price: ERASE_PRICE, \/\/[^\n]*\[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} like FLUX Erase`/],
+	['outpainting price not published', 'tools.ts', /price: \(\) => 5, \/\/ \[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} 5 credits`/],
 	['video-edit limits from one source', 'video.ts', /videoInput\('video'[^\n]*≤ 15 s and ≤ 50 MiB \[one source\]/],
-	['FLUX.1 [dev] price (third-party)', 'flux1.ts', /price: flat\(2\.5\), \/\/ third-party/],
-	['FLUX.1 Expand price (third-party)', 'flux1.ts', /price: flat\(5\), \/\/ not on BFL's pricing page; older third-party figure/],
+	['FLUX.1 [dev] price (third-party)', 'flux1.ts', /price: flat\(2\.5\),\n\t\tpriceNote: 'a third-party figure'/],
+	['FLUX.1 Expand price (third-party)', 'flux1.ts', /price: flat\(5\),\n\t\tpriceNote: 'not on BFL\\'s pricing page: an older third-party figure'/],
 	['FLUX.1 [pro], canny and depth prices (third-party)', 'legacy.ts', /price: flat\(5\), \/\/ older third-party figure/],
 ];
 
@@ -736,6 +736,13 @@ describe.each(DOUBTS)('a doubt stays written down: %s', (_what, file, pattern) =
 	test(`nodes/Flux/models/${file} says so`, () => {
 		expect(readSource(`nodes/Flux/models/${file}`)).toMatch(pattern);
 	});
+});
+
+test('every price the references leave in doubt says so to users (priceNote: estimates, the README)', () => {
+	const noted = MODELS.filter((spec) => spec.priceNote).map((spec) => spec.id).sort();
+	expect(noted).toEqual(
+		['deblur-v1', 'erase-v1', 'flux-3-image', 'flux-dev', 'flux-pro', 'flux-pro-1.0-canny', 'flux-pro-1.0-depth', 'flux-pro-1.0-expand', 'outpainting-v1', 'vto-v1', 'vto-v2'].sort(),
+	);
 });
 
 test('Kontext [pro] and [max] say they are deprecated and point to FLUX.2 [pro], and still run', () => {
