@@ -413,7 +413,7 @@ for (const major of MAJORS) {
 				],
 				connections: { 'FLUX Trigger': { main: [[{ node: 'Save Image', type: 'main', index: 0 }]] } },
 			});
-			const server = await n8n.startServer({ N8N_RUNNERS_BROKER_PORT: String(5950 + major) });
+			const server = await n8n.startServer();
 			try {
 				const rest = await restClient(server.baseUrl);
 				await rest.activate('e2eV2Trigger001');

@@ -10,6 +10,7 @@ const { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = 
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { ensureN8n } = require('./install-n8n');
+const { freePort } = require('./services');
 
 const ROOT = resolve(__dirname, '..');
 
@@ -55,7 +56,6 @@ function createInstance(options = {}) {
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_LOG_LEVEL: 'info',
-		N8N_RUNNERS_BROKER_PORT: String(5700 + Math.floor(Math.random() * 200)),
 		N8N_RESTRICT_FILE_ACCESS_TO: options.env?.N8N_RESTRICT_FILE_ACCESS_TO ?? tmpdir(),
 		N8N_DEFAULT_BINARY_DATA_MODE: 'default',
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
@@ -71,10 +71,12 @@ function createInstance(options = {}) {
 	 * @param {{ quiet?: boolean, timeoutMs?: number }} [runOptions]
 	 * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
 	 */
-	function cli(args, runOptions = {}) {
-		return new Promise((resolvePromise, reject) => {
+	async function cli(args, runOptions = {}) {
+		// Each process its own task-broker port: one still exiting never blocks the next.
+		const brokerPort = await freePort();
+		return await new Promise((resolvePromise, reject) => {
 			const child = spawn('node', [install.n8nBin, ...args], {
-				env: { ...env, ...(runOptions.quiet ? { N8N_LOG_LEVEL: 'warn' } : {}) },
+				env: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env, ...(runOptions.quiet ? { N8N_LOG_LEVEL: 'warn' } : {}) },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
@@ -133,9 +135,10 @@ function createInstance(options = {}) {
 		 * @returns {Promise<{ baseUrl: string, port: number, log: () => string, stop: () => Promise<void> }>}
 		 */
 		async startServer(extraEnv = {}) {
-			const port = 5900 + Math.floor(Math.random() * 90);
+			const port = await freePort();
+			const brokerPort = await freePort();
 			const child = spawn('node', [install.n8nBin, 'start'], {
-				env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...extraEnv },
+				env: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...extraEnv },
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let log = '';
