@@ -103,8 +103,8 @@ export function agentDescription(operation: OperationSpec, model: ModelSpec | un
 		.filter(Boolean);
 	const inputText = given.length ? ` Give: ${given.join(', ')}.` : '';
 	const output = video
-		? ' Returns JSON with videoUrl (a signed MP4 URL that expires in about an hour), taskId, model and cost in credits; the video itself is not returned. Videos take minutes.'
-		: ' Returns JSON with imageUrl (a signed URL that expires 10 minutes after generation: show it to the user or pass it to another FLUX tool right away), its size (width and height, or megapixels), seed, taskId, model and cost in credits (1 credit = US$0.01); the image itself is not returned.';
+		? ' Returns JSON with videoUrl (a signed MP4 URL that expires in about an hour), taskId, model and cost in credits; the video itself is not returned (where n8n keeps files, lastingUrl is valid for a day). Videos take minutes.'
+		: ' Returns JSON with imageUrl (a signed URL that expires 10 minutes after generation: show it to the user or pass it to another FLUX tool right away), its size (width and height, or megapixels), seed, taskId, model and cost in credits (1 credit = US$0.01); the image itself is not returned. Where n8n keeps files, also lastingUrl, valid for a day: the one to show the user.';
 	return `${what}${inputText}${output}`;
 }
 
@@ -125,8 +125,11 @@ export function toolJson(json: IDataObject): IDataObject {
 		seed: json.seed ?? null,
 		...(json.width && json.height ? { width: json.width, height: json.height } : { megapixels: json.outputMp ?? null }),
 		cost: json.cost ?? null,
+		...(json.lastingUrl ? { lastingUrl: json.lastingUrl, lastingUrlExpiresAt: json.lastingUrlExpiresAt } : {}),
 	};
-	if (url) {
+	if (url && json.lastingUrl) {
+		compact.note = `Show the user lastingUrl: n8n serves it until ${json.lastingUrlExpiresAt}. ${video ? 'videoUrl' : 'imageUrl'} is BFL's and expires at ${json.sampleUrlExpiresAt}; pass that one to a FLUX tool as an input right away.`;
+	} else if (url) {
 		const until = json.sampleUrlExpiresAt ? ` at ${json.sampleUrlExpiresAt}` : '';
 		compact.note = video
 			? `The video URL is signed and expires${until}; download it or show it now.`

@@ -81,13 +81,23 @@ class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 let binaryReady: Promise<void> | undefined;
+let binaryMode: 'default' | 'filesystem' = 'default';
+
+/**
+ * n8n's binary data mode for the runs of this test file: memory ('default', as n8n 1.x ships)
+ * unless a file asks for 'filesystem' (n8n 2.x's default) before its first run.
+ */
+export function useBinaryMode(mode: 'default' | 'filesystem'): void {
+	if (binaryReady) throw new Error('useBinaryMode must be called before the first run of the file');
+	binaryMode = mode;
+}
 
 function ensureBinaryDataService(): Promise<void> {
 	binaryReady ??= (async () => {
 		const config = {
-			mode: 'default',
-			availableModes: ['default'],
-			localStoragePath: 'tmp/jest-binary-data', // unused in default mode, which keeps binaries in memory
+			mode: binaryMode,
+			availableModes: ['default', 'filesystem'],
+			localStoragePath: 'tmp/jest-binary-data', // filesystem mode only (under the repository's ignored tmp/)
 			signingSecret: 'test-signing-secret',
 			dbMaxFileSize: 512,
 		};
@@ -118,6 +128,8 @@ export interface RunOptions {
 	tool?: boolean;
 	/** Which run of the node in the execution (n8n: the node's earlier runs in it); default 0. */
 	runIndex?: number;
+	/** n8n's REST base URL as the execution knows it (signed binary links start with it). */
+	restApiUrl?: string;
 	/** n8n's SSRF protection as on (2.x): URLs whose host matches are refused by its egress filter. */
 	blockedHosts?: RegExp;
 }
@@ -167,7 +179,7 @@ export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutio
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(options.credentials ?? CREDENTIALS, {}),
 		executionId: 'exec-test',
-		restApiUrl: '',
+		restApiUrl: options.restApiUrl ?? '',
 		instanceBaseUrl: '',
 		webhookBaseUrl: '',
 		webhookWaitingBaseUrl: '',

@@ -15,6 +15,7 @@ import { CreditBudget } from './budget';
 import { runCollect, runNewTask } from './job';
 import { TaskLedger } from './ledger';
 import { TaskSlots } from './limiter';
+import { storeKeepsFiles } from './links';
 import { itemOf, moderatedJson } from './output';
 import { CONCURRENT_DOWNLOADS, InFlight } from './pacing';
 import { NotStarted, type Job, type JobEnvironment, type RunSettings } from './types';
@@ -61,6 +62,8 @@ class Run {
 
 	private balanceCheck: Promise<void> | undefined;
 
+	private keepsFiles: Promise<boolean> | undefined;
+
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly settings: RunSettings,
@@ -79,6 +82,7 @@ class Run {
 			slotsFor: (bucket) => this.slotsFor(bucket),
 			ensureBalance: () => this.ensureBalance(),
 			isStopped: () => this.stopped,
+			keepsFiles: () => (this.keepsFiles ??= storeKeepsFiles(context)),
 		};
 	}
 

@@ -8,6 +8,7 @@ import { waitForResult, type PollInput } from '../transport/poll';
 import type { HeldSlot } from './limiter';
 import { itemOf, readyJson } from './output';
 import { DOWNLOAD_DEFER_MS } from './pacing';
+import { lastingLink } from './links';
 import { storeResult } from './result';
 import type { Job, JobEnvironment, NewTask, Outcome } from './types';
 
@@ -108,7 +109,9 @@ export async function finish(env: JobEnvironment, job: Job, ready: IDataObject, 
 	const { download, binaryPropertyName } = job.kind === 'new' ? job.request : job;
 	const json: IDataObject = { ...ready };
 	const present = env.settings.presenter.item;
-	if (!download) {
+	// An agent gets no binary data: its result is kept by n8n only to serve a lasting link.
+	const lasting = !download && env.settings.lastingLinks && (await env.keepsFiles());
+	if (!download && !lasting) {
 		json.elapsedSeconds = (Date.now() - run.startedAt) / 1000;
 		return { item: itemOf(present(json), job.itemIndex) };
 	}
@@ -125,5 +128,6 @@ export async function finish(env: JobEnvironment, job: Job, ready: IDataObject, 
 	}
 	Object.assign(json, stored.described, { elapsedSeconds: (Date.now() - run.startedAt) / 1000 });
 	const binary = stored.binary;
+	if (lasting) return { item: itemOf(present({ ...json, ...lastingLink(env.context, binary) }), job.itemIndex) };
 	return { item: itemOf(present(json), job.itemIndex, { [binaryPropertyName]: binary }) };
 }

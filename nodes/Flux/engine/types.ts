@@ -91,6 +91,8 @@ export interface RunSettings {
 	minimumBalance: number;
 	/** Price every item from the model table and send nothing to BFL (estimate.ts). */
 	estimateOnly: boolean;
+	/** An agent's results get a link served by n8n, where its binary store keeps files (links.ts). */
+	lastingLinks: boolean;
 	/** Add the execution's total spend to each Ready item. */
 	reportExecutionCost: boolean;
 	presenter: Presenter;
@@ -122,6 +124,8 @@ export interface JobEnvironment {
 	ensureBalance: () => Promise<void>;
 	/** The run stopped starting tasks (another item failed and n8n will retry). */
 	isStopped: () => boolean;
+	/** Whether n8n's binary store keeps files, so results can get lasting links (asked once per run). */
+	keepsFiles: () => Promise<boolean>;
 }
 
 /** Not started because the run stopped starting tasks after another item failed. */

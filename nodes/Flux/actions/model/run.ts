@@ -60,6 +60,7 @@ function runSettings(read: ReadContext, continueOnFail: boolean): RunSettings {
 		estimateOnly: Boolean(options.estimateOnly),
 		reportExecutionCost: dialect.reportsExecutionCost && !toolMode,
 		presenter: toolMode ? AGENT_PRESENTER : WORKFLOW_PRESENTER,
+		lastingLinks: toolMode,
 		baseUrl: read.baseUrl,
 	};
 }

@@ -1,0 +1,39 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * Links that outlive BFL's (10 minutes for images) for an AI agent, which cannot receive binary
+ * data: the result kept in n8n's binary store and served by the user's own n8n through a signed
+ * URL (`helpers.createBinarySignedUrl`, n8n-core 1.x and 2.x). That needs a binary data mode that
+ * keeps files (filesystem, database or S3: memory mode has no id to sign) and n8n's public URL
+ * (WEBHOOK_URL) for anyone outside the machine. Where it cannot work, the agent gets BFL's link
+ * and its expiry, as before.
+ */
+
+/** How long a signed link is valid; the file itself lasts as long as n8n keeps the execution's data. */
+export const LASTING_LINK_HOURS = 24;
+
+type SigningHelpers = Partial<Pick<IExecuteFunctions['helpers'], 'createBinarySignedUrl'>>;
+
+/** Whether n8n's binary store keeps files (and can sign links to them): probed with one byte. */
+export async function storeKeepsFiles(context: IExecuteFunctions): Promise<boolean> {
+	if (typeof (context.helpers as SigningHelpers).createBinarySignedUrl !== 'function') return false;
+	try {
+		const probe = await context.helpers.prepareBinaryData(Buffer.from('1'), 'flux-link-probe.txt', 'text/plain');
+		return Boolean(probe.id);
+	} catch {
+		return false;
+	}
+}
+
+/** A signed link to a stored result, or nothing when n8n cannot sign one. */
+export function lastingLink(context: IExecuteFunctions, binary: IBinaryData): IDataObject | undefined {
+	const sign = (context.helpers as SigningHelpers).createBinarySignedUrl;
+	if (!binary.id || typeof sign !== 'function') return undefined;
+	try {
+		const url = sign.call(context.helpers, binary, `${LASTING_LINK_HOURS}h`);
+		if (!/^https?:\/\//i.test(url)) return undefined; // no base URL known to n8n
+		return { lastingUrl: url, lastingUrlExpiresAt: new Date(Date.now() + LASTING_LINK_HOURS * 3_600_000).toISOString() };
+	} catch {
+		return undefined;
+	}
+}
