@@ -119,6 +119,14 @@ function buildWorkflows({ out, video25, bigFile, blobBase }) {
 			fluxNode('Get Result', { resource: 'task', operation: 'getResult', task: '={{ $json.pollingUrl }}' }),
 		]),
 		loop: stillRunningLoop(klein),
+		// BFL as it is at the end of 2026 (issue 19): what the emulator speaks beyond the references.
+		bfl2026: workflow('e2eV2Bfl2026001', [
+			fluxNode('Unknown Status', { ...klein, prompt: 'a harbour [[unknown-status]]' }),
+			fluxNode('Poll 429', { ...klein, prompt: 'a harbour [[poll-429-first=2]]' }),
+			fluxNode('Redirected', { ...klein, prompt: 'a harbour [[poll-redirect=other]] [[delivery-redirect=other]]' }),
+			fluxNode('WebP on FLUX1.1', { resource: 'image', operation: 'generate', model: 'flux-pro-1.1', prompt: 'a harbour', width: 512, height: 384, modelOptions: { outputFormat: 'webp' } }),
+			fluxNode('Video Lists', { resource: 'video', operation: 'generate', prompt: 'waves at dawn', duration: 5, resolution: 'hd' }),
+		]),
 		account: workflow('e2eV2Account001', [
 			fluxNode('Credits', { resource: 'account', operation: 'getCredits' }),
 			fluxNode('Finetunes', { resource: 'finetune', operation: 'list' }),
@@ -322,6 +330,47 @@ for (const major of MAJORS) {
 			assert.equal(submitsTo('/v1/flux-2-klein-4b').length, 1, 'submitted once, however often it was looked at');
 		});
 
+		test('BFL at the end of 2026: an unknown status, 429 on a poll, redirects to another host, WebP on FLUX1.1, video result lists', async () => {
+			emulator.reset();
+			emulator.config.videoResultLists = 2;
+			let run;
+			try {
+				({ run } = await n8n.execute('e2eV2Bfl2026001'));
+			} finally {
+				emulator.config.videoResultLists = false;
+			}
+			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
+			const taskOf = (/** @type {string} */ marker) => submitsTo('/v1/flux-2-klein-4b').filter((entry) => String(entry.body.prompt).includes(marker));
+			const pollsOf = (/** @type {string} */ taskId) => emulator.ledger.filter((entry) => entry.method === 'GET' && entry.path === '/v1/get_result' && entry.taskId === taskId);
+
+			const [unknown] = nodeOutput(run, 'Unknown Status');
+			assert.deepEqual(unknown.json.unknownStatuses, ['Uploading'], 'the status seen is named once');
+			assert.deepEqual(await probeImage(bytesOf(unknown)), { format: 'jpeg', width: 256, height: 256 });
+
+			const [throttled] = nodeOutput(run, 'Poll 429');
+			assert.equal(taskOf('poll-429').length, 1, 'a 429 on a poll never resubmits');
+			const throttledPolls = pollsOf(String(throttled.json.taskId));
+			assert.deepEqual(throttledPolls.slice(0, 2).map((entry) => entry.status), [429, 429]);
+			assert.ok(throttledPolls.some((entry) => entry.status === 200), 'the same URL polled again until Ready');
+			assert.ok(bytesOf(throttled).length > 0);
+
+			const [redirected] = nodeOutput(run, 'Redirected');
+			assert.ok(bytesOf(redirected).length > 0, 'polled and downloaded through the redirects');
+			const otherHost = new URL(emulator.otherBase).host;
+			const onOther = emulator.ledger.filter((entry) => entry.host === otherHost);
+			assert.ok(onOther.length >= 2, `the redirects reached the other host: ${JSON.stringify(onOther.map((entry) => entry.path))}`);
+			assert.ok(onOther.every((entry) => !entry.keyPresent), 'the key never followed a redirect to another host');
+
+			const [webp] = nodeOutput(run, 'WebP on FLUX1.1');
+			assert.deepEqual(await probeImage(bytesOf(webp)), { format: 'webp', width: 512, height: 384 });
+			assert.equal(submitsTo('/v1/flux-pro-1.1')[0].body.output_format, 'webp');
+
+			const [clip] = nodeOutput(run, 'Video Lists');
+			assert.equal(clip.binary.data.mimeType, 'video/mp4');
+			assert.equal(/** @type {string[]} */ (clip.json.sampleUrls).length, 2, 'every file of result.samples is listed');
+			assert.equal(Math.round(sniffMp4(bytesOf(clip))?.durationSeconds ?? 0), 5);
+		});
+
 		test('credits and finetunes: the balance, the finetune list and details on the finetune host, and inference there', async () => {
 			emulator.reset();
 			const { run } = await n8n.execute('e2eV2Account001');
@@ -418,23 +467,28 @@ for (const major of MAJORS) {
 				const rest = await restClient(server.baseUrl);
 				await rest.activate('e2eV2Trigger001');
 				const triggerUrl = `${server.baseUrl}/webhook/${webhookId}/flux`;
-				const submit = workflow(`e2eV2Submit000${major}`, [
-					fluxNode('Submit', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a kite over the dunes', width: 256, height: 256, waitForResult: false, triggerUrl }, { credentials: { bflApi: CREDENTIAL } }),
-				]);
-				await n8n.importWorkflow(submit);
-				const { run } = await n8n.execute(submit.id);
-				assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
-				const [submitted] = nodeOutput(run, 'Submit');
-				const savedName = `trigger-${submitted.json.taskId}.jpg`; // klein's default output format is JPEG
-				const saved = join(out, savedName);
-				const deadline = Date.now() + 30_000;
-				while (!readdirSync(out).includes(savedName) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-				if (!readdirSync(out).includes(savedName)) {
-					const executions = await rest.get('/rest/executions?limit=5');
-					assert.fail(`the trigger did not save ${saved}; webhook deliveries: ${JSON.stringify(emulator.webhookDeliveries)}; executions: ${JSON.stringify(executions.json).slice(0, 3000)}; n8n log: ${server.log().slice(-3000)}`);
+				// BFL's SDK echoes the secret (X-Webhook-Secret); its skills describe an HMAC of the body (X-BFL-Signature).
+				for (const [index, scheme] of /** @type {const} */ (['secret', 'hmac']).entries()) {
+					emulator.config.webhookSignature = scheme;
+					const submit = workflow(`e2eV2Submit${index}0${major}`, [
+						fluxNode('Submit', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a kite over the dunes', width: 256, height: 256, waitForResult: false, triggerUrl }, { credentials: { bflApi: CREDENTIAL } }),
+					]);
+					await n8n.importWorkflow(submit);
+					const { run } = await n8n.execute(submit.id);
+					assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
+					const [submitted] = nodeOutput(run, 'Submit');
+					const savedName = `trigger-${submitted.json.taskId}.jpg`; // klein's default output format is JPEG
+					const saved = join(out, savedName);
+					const deadline = Date.now() + 30_000;
+					while (!readdirSync(out).includes(savedName) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+					if (!readdirSync(out).includes(savedName)) {
+						const executions = await rest.get('/rest/executions?limit=5');
+						assert.fail(`the trigger did not save ${saved}; webhook deliveries: ${JSON.stringify(emulator.webhookDeliveries)}; executions: ${JSON.stringify(executions.json).slice(0, 3000)}; n8n log: ${server.log().slice(-3000)}`);
+					}
+					assert.deepEqual(await probeImage(readFileSync(saved)), { format: 'jpeg', width: 256, height: 256 });
+					assert.equal(emulator.webhookDeliveries[index].status, 200);
 				}
-				assert.deepEqual(await probeImage(readFileSync(saved)), { format: 'jpeg', width: 256, height: 256 });
-				assert.equal(emulator.webhookDeliveries[0].status, 200);
+				emulator.config.webhookSignature = 'secret';
 
 				const before = readdirSync(out).length;
 				const forged = await request(triggerUrl, {

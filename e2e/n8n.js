@@ -131,14 +131,21 @@ function createInstance(options = {}) {
 		},
 		/**
 		 * `n8n start` on a free port; resolves once the editor (and REST API) is served.
-		 * @param {NodeJS.ProcessEnv} [extraEnv]
+		 * `extraEnv` may be computed from the server's base URL (e.g. WEBHOOK_URL).
+		 * @param {NodeJS.ProcessEnv | ((baseUrl: string) => NodeJS.ProcessEnv)} [extraEnv]
 		 * @returns {Promise<{ baseUrl: string, port: number, log: () => string, stop: () => Promise<void> }>}
 		 */
 		async startServer(extraEnv = {}) {
 			const port = await freePort();
 			const brokerPort = await freePort();
 			const child = spawn('node', [install.n8nBin, 'start'], {
-				env: { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...extraEnv },
+				env: {
+					N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+					...env,
+					N8N_PORT: String(port),
+					N8N_LISTEN_ADDRESS: '127.0.0.1',
+					...(typeof extraEnv === 'function' ? extraEnv(`http://127.0.0.1:${port}`) : extraEnv),
+				},
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let log = '';
