@@ -1,5 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { SigningHelpers } from '../transport/download';
+
 /**
  * Links that outlive BFL's (10 minutes for images) for an AI agent, which cannot receive binary
  * data: the result kept in n8n's binary store and served by the user's own n8n through a signed
@@ -11,19 +13,6 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 /** How long a signed link is valid; the file itself lasts as long as n8n keeps the execution's data. */
 export const LASTING_LINK_HOURS = 24;
-
-type SigningHelpers = Partial<Pick<IExecuteFunctions['helpers'], 'createBinarySignedUrl'>>;
-
-/** Whether n8n's binary store keeps files (and can sign links to them): probed with one byte. */
-export async function storeKeepsFiles(context: IExecuteFunctions): Promise<boolean> {
-	if (typeof (context.helpers as SigningHelpers).createBinarySignedUrl !== 'function') return false;
-	try {
-		const probe = await context.helpers.prepareBinaryData(Buffer.from('1'), 'flux-link-probe.txt', 'text/plain');
-		return Boolean(probe.id);
-	} catch {
-		return false;
-	}
-}
 
 /** A signed link to a stored result, or nothing when n8n cannot sign one. */
 export function lastingLink(context: IExecuteFunctions, binary: IBinaryData): IDataObject | undefined {
