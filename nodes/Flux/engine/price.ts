@@ -1,4 +1,5 @@
-import { outputMegapixels, type MediaFacts } from '../media/inputs';
+import type { MediaFacts } from '../media/inputs';
+import { outputMegapixels } from '../media/totals';
 import { MAX_VIDEO_SECONDS } from '../models';
 import type { TaskRequest } from './types';
 

@@ -6,6 +6,7 @@ import { fetchLimited, TooLarge } from '../transport/download';
 import { asNodeError } from '../transport/errors';
 import { binaryHead, sniffMedia } from './binary';
 import { checkShape, MediaError, sizeProblem } from './checks';
+import { checkSizes } from './totals';
 
 /**
  * Media in: each media field of a request holds what the user typed (a binary property name, an
@@ -65,7 +66,7 @@ export function parseMediaList(value: unknown, timed: boolean): Array<string | T
 	return parsed;
 }
 
-interface ResolveInput {
+export interface ResolveInput {
 	context: IExecuteFunctions;
 	itemIndex: number;
 	model: ModelSpec;
@@ -225,45 +226,4 @@ async function resolveValue(input: ResolveInput, field: MediaField, value: Media
 		resolved.push(Array.isArray(entry) ? [entry[0], await resolveOne(input, field, entry[1], facts)] : await resolveOne(input, field, entry, facts));
 	}
 	return resolved;
-}
-
-/** Masks the size of their image; FLUX.2 [pro]'s budget for inputs plus output. */
-function checkSizes(input: ResolveInput, facts: MediaFacts): void {
-	const { model, body, context, itemIndex } = input;
-	const fail = (field: MediaField | undefined, message: string) =>
-		new NodeOperationError(context.getNode(), `${field ? `${fieldLabel(field)}: ` : ''}${message}`, {
-			itemIndex,
-			description: 'Nothing was sent to BFL.',
-		});
-	for (const field of input.fields) {
-		const other = field.sameSizeAs;
-		const size = facts.sizes[field.api];
-		const expected = other ? facts.sizes[other] : undefined;
-		if (size && expected && (size.width !== expected.width || size.height !== expected.height)) {
-			throw fail(field, `the mask is ${size.width}×${size.height} but the image is ${expected.width}×${expected.height}; they must be the same size`);
-		}
-	}
-	if (model.totalMegapixels && facts.unknownSizes === 0) {
-		const outputMp = outputMegapixels(model, body, facts);
-		const total = facts.inputMp + outputMp;
-		if (total > model.totalMegapixels + 1e-9) {
-			throw fail(
-				undefined,
-				`the input images (${facts.inputMp.toFixed(1)} MP) and the output (${outputMp.toFixed(1)} MP) add up to ${total.toFixed(1)} MP; ${model.displayName} takes at most ${model.totalMegapixels} MP in all`,
-			);
-		}
-	}
-}
-
-/** The output's megapixels as BFL will choose them, from the body and the first input. */
-export function outputMegapixels(model: ModelSpec, body: Readonly<Record<string, unknown>>, facts: Pick<MediaFacts, 'sizes'>): number {
-	const width = Number(body.width);
-	const height = Number(body.height);
-	if (width > 0 && height > 0) return (width * height) / MEGAPIXEL;
-	const first = Object.values(facts.sizes)[0];
-	if (first && model.operations.some((operation) => operation !== 'generate')) {
-		const pixels = first.width * first.height;
-		return Math.min(pixels, model.maxPixels ?? pixels) / MEGAPIXEL;
-	}
-	return 1;
 }

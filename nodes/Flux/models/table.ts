@@ -5,6 +5,7 @@ import { LEGACY_MODELS } from './legacy';
 import { TOOL_MODELS } from './tools';
 import type { FieldSpec, ModelSpec, Operation } from './types';
 import { VIDEO_MODELS } from './video';
+import { VIDEO_TOOL_MODELS } from './videoTools';
 
 /**
  * The one table of BFL models, joined from one file per family. The node's fields (both
@@ -16,6 +17,7 @@ export const MODELS: ModelSpec[] = [
 	...FLUX2_MODELS,
 	...TOOL_MODELS,
 	...VIDEO_MODELS,
+	...VIDEO_TOOL_MODELS,
 	...FLUX1_MODELS,
 	...LEGACY_MODELS,
 ];

@@ -1,14 +1,14 @@
-import { prompt, roundCredits, safetyTolerance, user, webhook } from './builders';
+import { prompt, roundCredits, safetyTolerance, user } from './builders';
 import { MB } from './limits';
 import type { FieldSpec, MediaLimits, ModelSpec, Operation, PriceInput } from './types';
 
 /**
- * FLUX 3 Video in its four modes, Video Upscale and Video Edit (bfl-api-2026.md §5.2–5.4). The
- * result is an MP4. No seed and no webhook on flux-3-video and video-edit. Videos count against
- * their own limit of 5 active tasks.
+ * FLUX 3 Video in its four modes (bfl-api-2026.md §5.2), and what the video tools share
+ * (videoTools.ts). The result is an MP4. No seed and no webhook on flux-3-video. Videos count
+ * against their own limit of 5 active tasks.
  */
 
-const VIDEO_SAFETY_MAX = 4;
+export const VIDEO_SAFETY_MAX = 4;
 const CREATIVE: Operation[] = ['generate', 'animate', 'extend'];
 
 /** Longest output: used to price a video whose duration BFL picks. */
@@ -67,7 +67,7 @@ function duration(max: number, operations: Operation[], description: string): Fi
 	};
 }
 
-function videoInput(api: string, description: string, limits: Partial<MediaLimits>, operations?: Operation[]): FieldSpec {
+export function videoInput(api: string, description: string, limits: Partial<MediaLimits>, operations?: Operation[]): FieldSpec {
 	return {
 		api,
 		kind: 'media',
@@ -178,67 +178,6 @@ export const VIDEO_MODELS: ModelSpec[] = [
 			safetyTolerance(VIDEO_SAFETY_MAX),
 			{ api: 'version', kind: 'string', default: 'latest', advanced: true, operations: CREATIVE, description: 'Model version' },
 			{ ...user(), operations: CREATIVE },
-		],
-	},
-	{
-		id: 'video-upscale-v1',
-		path: 'flux-tools/video-upscale-v1',
-		displayName: 'FLUX Video Upscale',
-		description: 'Upscale a clip 1.5× to 3×, keeping its audio (first 20 s)',
-		resource: 'video',
-		operations: ['upscale'],
-		versions: [2],
-		bucket: 'video',
-		rejectsUnknownFields: true,
-		// Credits per megapixel-second of output: 7 precise, 10 creative.
-		price: ({ body, seconds, videoMp }) => {
-			const factor = Number(body.upscale_factor ?? 2);
-			const outputMp = (videoMp ?? (2560 * 1440) / (1024 * 1024)) * factor * factor;
-			return roundCredits((body.creativity === 0 ? 7 : 10) * outputMp * (seconds ?? MAX_VIDEO_SECONDS));
-		},
-		fields: [
-			// BFL upscales only the first 20 s (and rejects much longer clips): the node refuses anything
-			// over 20 s rather than pay for a cut clip. Source ≤ 2560×1440, either orientation.
-			videoInput('input_video', 'The video to upscale', { maxSeconds: 20, maxWidth: 2560, maxHeight: 1440 }),
-			{
-				api: 'upscale_factor',
-				kind: 'number',
-				min: 1.5,
-				max: 3,
-				default: 2,
-				description: 'How much larger, 1.5 to 3',
-			},
-			{
-				api: 'creativity',
-				kind: 'options',
-				values: [0, 1],
-				labels: { '0': 'Precise (Faithful; Faces, Products)', '1': 'Creative (Invents Detail)' },
-				default: 1,
-				advanced: true,
-				description: 'Precise stays faithful to the source; creative invents detail',
-			},
-			{ ...prompt(false, 'Optional: what the video shows, to steer the detail'), advanced: true },
-			safetyTolerance(VIDEO_SAFETY_MAX),
-			...webhook(),
-		],
-	},
-	{
-		id: 'video-edit-v1',
-		path: 'flux-tools/video-edit-v1',
-		displayName: 'FLUX Video Edit [fast]',
-		description: 'Change a clip with a prompt: add, remove or replace things, restyle (output 720p)',
-		resource: 'video',
-		operations: ['edit'],
-		versions: [2],
-		bucket: 'video',
-		rejectsUnknownFields: true,
-		outputSize: { shortSide: 720 },
-		price: ({ seconds }) => roundCredits(3 * (seconds ?? 15)),
-		fields: [
-			videoInput('video', 'The video to edit', { maxSeconds: 15 }), // ≤ 15 s and ≤ 50 MiB [one source]
-			prompt(true, 'The edit, e.g. "replace the red car with a blue bicycle"'),
-			safetyTolerance(VIDEO_SAFETY_MAX),
-			user(),
 		],
 	},
 ];

@@ -536,7 +536,7 @@ const DOUBTS: Array<[what: string, file: string, pattern: RegExp]> = [
 	['try-on person/garment URLs not stated by the schema', 'tools.ts', /URLs for person\/garment[^\n]*\[uncertain\]/],
 	['deblur price not published', 'tools.ts', /price: ERASE_PRICE, \/\/[^\n]*\[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} like FLUX Erase`/],
 	['outpainting price not published', 'tools.ts', /price: \(\) => 5, \/\/ \[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} 5 credits`/],
-	['video-edit limits from one source', 'video.ts', /videoInput\('video'[^\n]*≤ 15 s and ≤ 50 MiB \[one source\]/],
+	['video-edit limits from one source', 'videoTools.ts', /videoInput\('video'[^\n]*≤ 15 s and ≤ 50 MiB \[one source\]/],
 	['FLUX.1 [dev] price (third-party)', 'flux1.ts', /price: flat\(2\.5\),\n\t\tpriceNote: 'a third-party figure'/],
 	['FLUX.1 Expand price (third-party)', 'flux1.ts', /price: flat\(5\),\n\t\tpriceNote: 'not on BFL\\'s pricing page: an older third-party figure'/],
 	['FLUX.1 [pro], canny and depth prices (third-party)', 'legacy.ts', /price: flat\(5\), \/\/ older third-party figure/],
