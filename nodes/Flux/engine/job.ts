@@ -80,13 +80,18 @@ async function submit(env: JobEnvironment, job: NewTask, run: TaskRun, slot: Hel
 	run.ctx.taskId = answer.id;
 	const cost = budget.settle(reserved, answer.cost ?? undefined);
 	ledger.record(job.key, { fingerprint: job.fingerprint, state: 'submitted', taskId: answer.id, pollingUrl: answer.polling_url ?? undefined, cost });
-	// One of several images of the item: which one (the output items keep the input's order).
-	const json = {
+	return { answer, json: jsonAfterSubmit(job, answer), cost };
+}
+
+/** The item's JSON once BFL accepted the task: which of the item's images, and the size asked for. */
+function jsonAfterSubmit(job: NewTask, answer: SubmitAnswer): IDataObject {
+	const { request } = job;
+	return {
 		...submittedJson(request.model, request.operation, answer),
+		// One of several images of the item: which one (the output items keep the input's order).
 		...(job.images > 1 ? { imageIndex: job.variant } : {}),
 		...(request.requestedSize ? { requestedWidth: request.requestedSize.width, requestedHeight: request.requestedSize.height } : {}),
 	};
-	return { answer, json, cost };
 }
 
 /** Reserves the task's expected credits, or refuses it when it could take the execution past its cap. */

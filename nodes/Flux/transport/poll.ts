@@ -4,18 +4,16 @@ import { apiRequest } from './api';
 import {
 	IN_PROGRESS,
 	TERMINAL,
-	moderationReasons,
-	moderationStage,
 	parseAnswer,
 	pollSchema,
 	resultOutputs,
 	type PollAnswer,
 	type ReadyResult,
-	type TaskFailure,
 } from './answers';
 import type { ApiErrorContext } from './caller';
 import { firstPollDelay, nearReadyFrom, nextPollDelay, type PollSchedule, type ReadyAge } from './cadence';
 import { backoffDelay, cancelled, pause, remaining, retryAfterMs, type Deadline, type RunControl } from './clock';
+import { terminalError } from './endings';
 import { describeHttpError, isTransient, taskError, toApiError } from './errors';
 
 /** GET the returned polling_url until the task ends: bounded by the deadline, cancellable, retried on transient failures. */
@@ -217,32 +215,4 @@ class TaskWatch {
 			'The task may still finish and be billed. Raise "Timeout (Seconds)" in the options if BFL is busy.',
 		);
 	}
-}
-
-function terminalError(ctx: ApiErrorContext, status: string, details: unknown, input: PollInput): TaskFailure {
-	const stage = moderationStage(status);
-	if (stage) return moderationError(ctx, status, stage, moderationReasons(details), input);
-	const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
-	const error: TaskFailure =
-		status === 'Task not found'
-			? taskError(ctx, 'BFL does not know this task (Task not found)', 'It may have expired, or live on another BFL cluster: use its polling URL.')
-			: taskError(ctx, `BFL could not generate the ${input.noun ?? 'result'} (${status})${detail}`);
-	error.taskStatus = status;
-	return error;
-}
-
-function moderationError(ctx: ApiErrorContext, status: string, stage: 'request' | 'content', reasons: string[], input: PollInput): TaskFailure {
-	const what = stage === 'request' ? 'the prompt or input image' : `the generated ${input.noun ?? 'result'}`;
-	const tolerance =
-		input.safetyTolerance !== undefined && input.maxSafetyTolerance !== undefined
-			? `Safety Tolerance was ${input.safetyTolerance}; this model allows up to ${input.maxSafetyTolerance}, and a higher value is less strict.`
-			: 'A higher Safety Tolerance (Model Options) is less strict.';
-	const error: TaskFailure = taskError(
-		ctx,
-		`BFL moderation blocked ${what} (${status})${reasons.length ? `: ${reasons.join(', ')}` : ''}`,
-		`Moderated tasks are not charged. ${tolerance} Or rephrase the prompt.`,
-	);
-	error.moderation = { status, stage, reasons, hint: `${tolerance} Or rephrase the prompt.` };
-	error.taskStatus = status;
-	return error;
 }
