@@ -8,8 +8,8 @@
  * it (three prompts through FLUX, then an edit of the first image) and writes the images n8n
  * handed downstream to a folder. Everything it starts, it stops.
  *
- * Settings: BFL_API_KEY (real API; costs about US$0.09), BFL_REGION (default https://api.bfl.ai),
- * N8N_MAJOR (1 = n8n 1.123 on this Node 20, the default; 2 = n8n 2.x on Node 24),
+ * Settings: BFL_API_KEY (real API; about 8.3 credits, US$0.083, by the README's What it costs),
+ * BFL_REGION (default https://api.bfl.ai), N8N_MAJOR (1 = n8n 1.123 on this Node 20, the default; 2 = n8n 2.x on Node 24),
  * DEMO_OUT (default ./out/demo).
  */
 const { spawnSync } = require('node:child_process');

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
 'use strict';
-// Writes the README's operations list and model table from the model table (dist/, so build
-// first). `--check` fails instead when the README is out of date (part of `npm test`).
+// Writes, from the model table (dist/, so build first): the README's operations list, its "What it
+// costs" tables and each example's cost (scripts/costs.js), and the full model table in
+// docs/models.md. `--check` fails instead when any of them is out of date, or when an example's
+// sticky note states another cost (part of `npm test`).
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const {
@@ -20,7 +22,10 @@ const {
 const { rangeText } = require('../dist/nodes/Flux/models/validation.js');
 const { OTHER_OPERATIONS } = require('../dist/nodes/Flux/v2/description.js');
 
+const { exampleCosts, exampleCostTable, exampleCostText, modelCostTable, staleNotes, typicalPrice } = require('./costs');
+
 const README = join(__dirname, '..', 'README.md');
+const MODELS_DOC = join(__dirname, '..', 'docs', 'models.md');
 
 /** @param {any} field */
 function limitText(field) {
@@ -106,23 +111,53 @@ function operationsTable() {
 }
 
 /** Replaces the text between `<!-- name:start … -->` and `<!-- name:end -->`. */
-function replaceBlock(readme, name, content) {
-	const start = readme.indexOf(`<!-- ${name}:start`);
-	const startEnd = readme.indexOf('-->', start) + 3;
-	const end = readme.indexOf(`<!-- ${name}:end -->`);
-	if (start < 0 || end < 0) throw new Error(`README.md lacks the ${name} markers`);
-	return `${readme.slice(0, startEnd)}\n${content}\n${readme.slice(end)}`;
+function replaceBlock(text, file, name, content) {
+	const start = text.indexOf(`<!-- ${name}:start`);
+	const startEnd = text.indexOf('-->', start) + 3;
+	const end = text.indexOf(`<!-- ${name}:end -->`);
+	if (start < 0 || end < 0) throw new Error(`${file} lacks the ${name} markers`);
+	return `${text.slice(0, startEnd)}\n${content}\n${text.slice(end)}`;
+}
+
+/**
+ * Fills every `<!-- cost:<example file> -->…<!-- /cost -->` with what one run of that example
+ * costs, and every `<!-- price:<model>:<operation> -->…<!-- /price -->` with that operation's
+ * typical request (1024×1024 images, 5 s clips: scripts/costs.js).
+ */
+function replaceCosts(text) {
+	const costs = new Map(exampleCosts().map((example) => [example.file, exampleCostText(example)]));
+	const priced = text.replace(/<!-- price:([^: ]+):([^ ]+) -->[^<]*<!-- \/price -->/g, (_, id, operation) => `<!-- price:${id}:${operation} -->${typicalPrice(id, operation)}<!-- /price -->`);
+	return priced.replace(/<!-- cost:([^ ]+) -->[^<]*<!-- \/cost -->/g, (_, file) => {
+		if (!costs.has(file)) throw new Error(`README.md names the cost of ${file}, which is not in examples/`);
+		return `<!-- cost:${file} -->${costs.get(file)}<!-- /cost -->`;
+	});
 }
 
 const readme = readFileSync(README, 'utf8');
-const updated = replaceBlock(replaceBlock(readme, 'operations', operationsTable()), 'models', modelTable());
+let updatedReadme = replaceBlock(readme, 'README.md', 'operations', operationsTable());
+updatedReadme = replaceBlock(updatedReadme, 'README.md', 'costs', modelCostTable());
+updatedReadme = replaceBlock(updatedReadme, 'README.md', 'example-costs', exampleCostTable());
+updatedReadme = replaceCosts(updatedReadme);
+const modelsDoc = readFileSync(MODELS_DOC, 'utf8');
+const updatedModels = replaceBlock(modelsDoc, 'docs/models.md', 'models', modelTable());
+const notes = staleNotes();
+const unpriced = exampleCosts().filter((example) => !updatedReadme.includes(`<!-- cost:${example.file} -->`)).map((example) => example.file);
+
 if (process.argv.includes('--check')) {
-	if (updated !== readme) {
-		console.error('README.md operations or model list is out of date: run `npm run docs`');
-		process.exit(1);
-	}
-	console.log('README operations and model list match the model table.');
+	const stale = [
+		...(updatedReadme !== readme ? ['README.md (operations, costs)'] : []),
+		...(updatedModels !== modelsDoc ? ['docs/models.md (the model table)'] : []),
+	];
+	for (const file of stale) console.error(`${file} is out of date: run \`npm run docs\``);
+	for (const note of notes) console.error(note);
+	if (unpriced.length) console.error(`README.md's Examples do not state the cost of ${unpriced.join(', ')}: add <!-- cost:<file> --><!-- /cost -->`);
+	if (stale.length || notes.length || unpriced.length) process.exit(1);
+	console.log('README operations and costs, docs/models.md and the examples\' notes match the model table.');
 } else {
-	writeFileSync(README, updated);
-	console.log('README operations and model list updated.');
+	writeFileSync(README, updatedReadme);
+	writeFileSync(MODELS_DOC, updatedModels);
+	for (const note of notes) console.error(note);
+	if (unpriced.length) console.error(`README.md's Examples do not state the cost of ${unpriced.join(', ')}: add <!-- cost:<file> --><!-- /cost -->`);
+	console.log('README operations and costs, and docs/models.md, updated.');
+	if (notes.length || unpriced.length) process.exit(1);
 }

@@ -10,7 +10,9 @@
  * (scripts/architecture.js: floors, file and function sizes, one home for requests and downloads);
  * and n8n's documented community-node rules the installed lint lacks, on the built nodes, codex
  * files and credentials (scripts/community-rules.js: errors fail, and warnings too unless that
- * file's ALLOWED_WARNINGS lists the rule with a reason).
+ * file's ALLOWED_WARNINGS lists the rule with a reason); and the engine warnings `npm ci` no longer
+ * prints (.npmrc: loglevel=error), read from package-lock.json (scripts/engines.js: a package that
+ * does not support this Node fails, unless that file's KNOWN lists it with a reason).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +25,7 @@ import glob from 'fast-glob';
 import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 import architecture from './architecture.js';
 import community from './community-rules.js';
+import engines from './engines.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
@@ -70,6 +73,16 @@ function communityRules() {
 	return result.passed;
 }
 
+/** The engine warnings npm would print on this Node (scripts/engines.js), known ones with their reason. */
+function engineRules() {
+	const { known, unexpected } = engines.checkEngines(ROOT);
+	for (const entry of known) console.log(`  known: ${entry.name}@${entry.versions} wants node ${entry.range}: ${entry.reason}`);
+	for (const entry of unexpected) console.log(`  ${entry.name}@${entry.versions} wants node ${entry.range}`);
+	if (unexpected.length) console.log(`  Use a Node.js these packages support (the README's Development section names it), or list them in scripts/engines.js KNOWN with the reason they are harmless.`);
+	console.log(`engines on Node ${process.version}: ${unexpected.length ? `${unexpected.length} package(s) do not support it` : `every installed package supports it${known.length ? `, ${known.length} known exception(s)` : ''}`}`);
+	return unexpected.length === 0;
+}
+
 function packageRules() {
 	const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 	const problems = [];
@@ -94,6 +107,7 @@ async function main() {
 			architectureRules(),
 			communityRules(),
 			packageRules(),
+			engineRules(),
 			await scan('source', ROOT, SOURCE_FILE_PATTERNS),
 			await scan(`tarball (${tarball.split('/').pop()})`, join(out, 'package'), TARBALL_PATTERNS),
 		];

@@ -46,7 +46,7 @@ export class FluxTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give the BFL credential a Webhook Secret, then copy this trigger\'s Production URL into a FLUX node with the same credential (Wait for Result off → FLUX Trigger URL). Activate this workflow to receive callbacks.',
+					'Give the BFL credential a Webhook Secret, then copy this trigger\'s Production URL into a FLUX node with the same credential (Wait for Result off → FLUX Trigger URL). Publish (n8n 2.x) or activate (n8n 1.x) this workflow to receive callbacks; BFL must reach this n8n from the internet.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

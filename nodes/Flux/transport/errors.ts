@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
+import { BUCKET_LIMITS } from '../models';
 import type { ApiErrorContext } from './caller';
 
 /**
@@ -102,7 +103,7 @@ export function toApiError(ctx: ApiErrorContext, failure: HttpFailure, during: s
 		case 429:
 			message = `BFL is busy: too many active tasks for this account${suffix}`;
 			description =
-				'BFL allows 24 active tasks per account (6 for FLUX.1 Kontext [max]). Lower "Max Concurrent Tasks" or retry later.';
+				`BFL allows ${BUCKET_LIMITS.standard} active tasks per account (${BUCKET_LIMITS['kontext-max']} for FLUX.1 Kontext [max], ${BUCKET_LIMITS.video} for videos). Lower "Max Concurrent Tasks" or retry later.`;
 			break;
 		default:
 			if (failure.status && failure.status >= 500) {

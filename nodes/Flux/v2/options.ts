@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { optionDefaults } from '../description/options';
+import { DEFAULT_TIMEOUT_SECONDS } from '../transport/clock';
 
 /** Version 2's Options collection, shown for image, video and task operations. */
 export const V2_OPTIONS: INodeProperties = {
@@ -96,7 +97,7 @@ export const V2_OPTIONS: INodeProperties = {
 			typeOptions: { minValue: 0, numberPrecision: 0 },
 			default: 0,
 			description:
-				'How long to wait for one result, from submitting to download. 0 = automatic: 5 minutes for images, 30 for videos.',
+				`How long to wait for one result, from submitting to download. 0 = automatic: ${DEFAULT_TIMEOUT_SECONDS.image / 60} minutes for an image, ${DEFAULT_TIMEOUT_SECONDS.video / 60} for a video, and ${DEFAULT_TIMEOUT_SECONDS.video / 60} for Get Result (the task may be a video).`,
 		},
 	],
 };

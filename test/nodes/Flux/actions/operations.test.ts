@@ -7,6 +7,10 @@
 import nock from 'nock';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { readCollect } from '../../../../nodes/Flux/actions/task/getResult';
+import type { ReadContext } from '../../../../nodes/Flux/actions/model/request';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../../../nodes/Flux/transport/clock';
+import { V2_OPTIONS } from '../../../../nodes/Flux/v2/options';
 import { API, CREDENTIALS, runFlux, runFluxOutputs, TEST_KEY } from '../../../support/harness';
 import { useFastPolls } from '../../../support/fastPolls';
 import { CLUSTER, DELIVERY, fakeBfl } from '../../../support/fakeBfl';
@@ -63,6 +67,16 @@ describe('Wait for Result off, then Get Result', () => {
 			runFlux({ version: 2, parameters: { resource: 'task', operation: 'getResult', task: 'gone-task-0001' } }),
 		).rejects.toThrow(/does not know this task \(Task not found\)/);
 		expect(asked).toBe('/v1/get_result?id=gone-task-0001');
+	});
+
+	test("the Timeout help states the automatic timeouts, Get Result's (a video's, whatever the task) included", () => {
+		const parameters: Record<string, unknown> = { options: {}, task: `${CLUSTER}/v1/get_result?id=t9` };
+		const context = { getNodeParameter: (name: string) => parameters[name] };
+		const read = { context, baseUrl: API, toolMode: false } as unknown as ReadContext;
+		expect(readCollect(read, 0).timeoutSeconds).toBe(DEFAULT_TIMEOUT_SECONDS.video);
+		const timeout = (V2_OPTIONS.options as Array<{ name: string; description?: string }>).find((option) => option.name === 'timeoutSeconds');
+		const minutes = { image: DEFAULT_TIMEOUT_SECONDS.image / 60, video: DEFAULT_TIMEOUT_SECONDS.video / 60 };
+		expect(timeout?.description).toContain(`${minutes.image} minutes for an image, ${minutes.video} for a video, and ${minutes.video} for Get Result`);
 	});
 });
 
