@@ -199,6 +199,12 @@ const EXAMPLE_RUNS = {
 		assumption: `the clip taken as ${CLIP.width}×${CLIP.height}: with Aspect Ratio Auto, BFL picks the shape`,
 	},
 	'get-result-later.json': { per: 'a run', items: { Submit: 1, 'Get Result': 1 } },
+	'get-result-loop.json': { per: 'a run', items: { 'Submit Video': 1, 'Get Result': 1 } },
+	'mcp-server.json': {
+		per: 'an image made and edited once over MCP',
+		items: { 'Generate Image': 1, 'Edit Image': 1, 'Credit Balance': 1 },
+		images: { 'Edit Image': [[1024, 1024]] },
+	},
 	'flux-trigger.json': { per: 'a run', items: {} },
 	'submit-to-trigger.json': { per: 'a run', items: { Submit: 3 } },
 	'spend-cap-and-moderation.json': { per: 'a run', items: { Generate: 24 } },
