@@ -34,7 +34,8 @@ export class BflApi implements ICredentialType {
 				{
 					name: 'Custom',
 					value: 'custom',
-					description: 'Another base URL: a proxy, a finetune host (api.us1.bfl.ai) or the local emulator',
+					description:
+						'Another base URL: a proxy, a finetune host (api.us1.bfl.ai) or the local emulator',
 				},
 				{
 					name: 'EU',
@@ -70,7 +71,7 @@ export class BflApi implements ICredentialType {
 			default: '',
 			placeholder: 'https://api.us1.bfl.ai',
 			description:
-				'Where FLUX.1 finetunes live, when the node\'s Finetune Host is Auto. Empty: the Base URL. (With the Global, EU or US region, Auto means api.us1.bfl.ai, or api.eu1.bfl.ai for EU.)',
+				"Where FLUX.1 finetunes live, when the node's Finetune Host is Auto. Empty: the Base URL. (With the Global, EU or US region, Auto means api.us1.bfl.ai, or api.eu1.bfl.ai for EU.)",
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
@@ -111,7 +112,7 @@ export class BflApi implements ICredentialType {
 					key: 'credits',
 					value: undefined,
 					message:
-						'BFL did not accept the API key: it is wrong or revoked, not valid for this region, or the Base URL is not BFL\'s API. Get a key at https://dashboard.bfl.ai (API Keys) and paste it again.',
+						"BFL did not accept the API key: it is wrong or revoked, not valid for this region, or the Base URL is not BFL's API. Get a key at https://dashboard.bfl.ai (API Keys) and paste it again.",
 				},
 			},
 		],

@@ -3,7 +3,13 @@
  * The n8n installer's decisions, without installing anything: which settings every child npm gets
  * (whatever a parent `npm test` passes down), and what a cache must show before it is trusted.
  */
-const { npmEnv, n8nRepairPlan, N8N_INSTALL_STEPS, NODE24_INSTALL, ownHeaders } = require('../e2e/install-n8n');
+const {
+	npmEnv,
+	n8nRepairPlan,
+	N8N_INSTALL_STEPS,
+	NODE24_INSTALL,
+	ownHeaders,
+} = require('../e2e/install-n8n');
 
 /** What `npm test` in this project passes to its children (.npmrc sets ignore-scripts=true). */
 const PARENT_NPM_ENV = {
@@ -34,7 +40,11 @@ describe('child npm environment', () => {
 	});
 
 	test("sqlite3 for Node 24 is built against Node 24's headers, never the parent's nodedir", () => {
-		const env = npmEnv(PARENT_NPM_ENV, { scripts: true, nodedir: '/cache/node24/headers', pathPrefix: '/cache/node24/bin' });
+		const env = npmEnv(PARENT_NPM_ENV, {
+			scripts: true,
+			nodedir: '/cache/node24/headers',
+			pathPrefix: '/cache/node24/bin',
+		});
 		expect(env.npm_config_nodedir).toBe('/cache/node24/headers');
 		expect(env.PATH).toBe('/cache/node24/bin:/usr/bin');
 		expect(npmEnv(PARENT_NPM_ENV, { scripts: true }).npm_config_nodedir).toBeUndefined();
@@ -58,20 +68,35 @@ describe('child npm environment', () => {
 
 describe('what counts as a working cache', () => {
 	test('a marker alone is not trusted: a broken n8n is reinstalled and sqlite3 rebuilt', () => {
-		expect(n8nRepairPlan({ markerPresent: true, packagesWork: false, sqliteWorks: false })).toEqual(['packages', 'sqlite', 'marker']);
-		expect(n8nRepairPlan({ markerPresent: true, packagesWork: false, sqliteWorks: true })).toEqual(['packages', 'sqlite', 'marker']);
+		expect(n8nRepairPlan({ markerPresent: true, packagesWork: false, sqliteWorks: false })).toEqual(
+			['packages', 'sqlite', 'marker'],
+		);
+		expect(n8nRepairPlan({ markerPresent: true, packagesWork: false, sqliteWorks: true })).toEqual([
+			'packages',
+			'sqlite',
+			'marker',
+		]);
 	});
 
 	test('sqlite3 that does not load under the target Node is rebuilt, the packages kept', () => {
-		expect(n8nRepairPlan({ markerPresent: true, packagesWork: true, sqliteWorks: false })).toEqual(['sqlite', 'marker']);
+		expect(n8nRepairPlan({ markerPresent: true, packagesWork: true, sqliteWorks: false })).toEqual([
+			'sqlite',
+			'marker',
+		]);
 	});
 
 	test('a working install is reused as it is; a working one without a marker only gets the marker', () => {
-		expect(n8nRepairPlan({ markerPresent: true, packagesWork: true, sqliteWorks: true })).toEqual([]);
-		expect(n8nRepairPlan({ markerPresent: false, packagesWork: true, sqliteWorks: true })).toEqual(['marker']);
+		expect(n8nRepairPlan({ markerPresent: true, packagesWork: true, sqliteWorks: true })).toEqual(
+			[],
+		);
+		expect(n8nRepairPlan({ markerPresent: false, packagesWork: true, sqliteWorks: true })).toEqual([
+			'marker',
+		]);
 	});
 
 	test('an empty cache installs everything', () => {
-		expect(n8nRepairPlan({ markerPresent: false, packagesWork: false, sqliteWorks: false })).toEqual(['packages', 'sqlite', 'marker']);
+		expect(
+			n8nRepairPlan({ markerPresent: false, packagesWork: false, sqliteWorks: false }),
+		).toEqual(['packages', 'sqlite', 'marker']);
 	});
 });

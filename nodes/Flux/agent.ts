@@ -1,7 +1,14 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
 import type { Presenter } from './engine/output';
-import { AGENT_INPUTS, MODELS_BY_ID, type FieldSpec, type ModelSpec, type Operation, type OperationSpec } from './models';
+import {
+	AGENT_INPUTS,
+	MODELS_BY_ID,
+	type FieldSpec,
+	type ModelSpec,
+	type Operation,
+	type OperationSpec,
+} from './models';
 import type { TaskFailure } from './transport/answers';
 
 /**
@@ -31,7 +38,11 @@ const PROMPTS: Partial<Record<Operation, string>> = {
  * so the agent is told the size it got (an edit keeps its input's size: automatic stays).
  */
 export function agentDefault(field: FieldSpec, operation: Operation): string | number | undefined {
-	if ((field.api === 'width' || field.api === 'height') && field.kind === 'integer' && field.zeroMeansAuto) {
+	if (
+		(field.api === 'width' || field.api === 'height') &&
+		field.kind === 'integer' &&
+		field.zeroMeansAuto
+	) {
 		return operation === 'generate' ? 1024 : undefined;
 	}
 	const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -53,11 +64,16 @@ export function agentDefault(field: FieldSpec, operation: Operation): string | n
  * model): what it does, what to give, what comes back. `inputs`: the tool defaults ($fromAI) of
  * the fields the agent fills in, by parameter name.
  */
-export const OTHER_TOOLS: Record<string, { description: string; inputs?: Record<string, unknown> }> = {
+export const OTHER_TOOLS: Record<
+	string,
+	{ description: string; inputs?: Record<string, unknown> }
+> = {
 	'task:getResult': {
 		description:
-			"Get the result of a Black Forest Labs FLUX task started earlier without waiting. Give: task (the pollingUrl, or else the taskId, that the FLUX tool returned when it started the task). Waits until the task ends, then returns JSON with imageUrl or videoUrl (a signed URL that expires about 10 minutes after the task ended for images, an hour for videos), expiresAt, seed, taskId and cost in credits; or an error saying why the task failed (for example moderation, which is not charged).",
-		inputs: { task: "={{ $fromAI('task', 'The pollingUrl (or taskId) a FLUX tool returned when it started the task', 'string') }}" },
+			'Get the result of a Black Forest Labs FLUX task started earlier without waiting. Give: task (the pollingUrl, or else the taskId, that the FLUX tool returned when it started the task). Waits until the task ends, then returns JSON with imageUrl or videoUrl (a signed URL that expires about 10 minutes after the task ended for images, an hour for videos), expiresAt, seed, taskId and cost in credits; or an error saying why the task failed (for example moderation, which is not charged).',
+		inputs: {
+			task: "={{ $fromAI('task', 'The pollingUrl (or taskId) a FLUX tool returned when it started the task', 'string') }}",
+		},
 	},
 	'account:getCredits': {
 		description:
@@ -69,9 +85,14 @@ export const OTHER_TOOLS: Record<string, { description: string; inputs?: Record<
 	},
 	'finetune:get': {
 		description:
-			"Get the training settings of a Black Forest Labs FLUX.1 finetune. Free. Give: finetune_id (an ID from List Finetunes). Returns JSON with finetuneId, host and details (trigger word, mode, steps and the like).",
+			'Get the training settings of a Black Forest Labs FLUX.1 finetune. Free. Give: finetune_id (an ID from List Finetunes). Returns JSON with finetuneId, host and details (trigger word, mode, steps and the like).',
 		inputs: {
-			finetuneId: { __rl: true, mode: 'id', value: "={{ $fromAI('finetune_id', 'The ID of a finetune, as List Finetunes returns it', 'string') }}" },
+			finetuneId: {
+				__rl: true,
+				mode: 'id',
+				value:
+					"={{ $fromAI('finetune_id', 'The ID of a finetune, as List Finetunes returns it', 'string') }}",
+			},
 		},
 	},
 	'customApiCall:customApiCall': {
@@ -81,7 +102,11 @@ export const OTHER_TOOLS: Record<string, { description: string; inputs?: Record<
 };
 
 /** What an agent can do about an error: no node settings, no task IDs in the prose. */
-export function agentAdvice(message: string, description: string | undefined, moderated: boolean): string | undefined {
+export function agentAdvice(
+	message: string,
+	description: string | undefined,
+	moderated: boolean,
+): string | undefined {
 	if (moderated) {
 		return 'Content moderation refused this request (not charged). Rephrase the prompt without the refused content, or use another image.';
 	}
@@ -89,10 +114,17 @@ export function agentAdvice(message: string, description: string | undefined, mo
 }
 
 /** The description an agent reads for one operation and model: what it does, what to give, what comes back. */
-export function agentDescription(operation: OperationSpec, model: ModelSpec | undefined, inputs: FieldSpec[]): string {
+export function agentDescription(
+	operation: OperationSpec,
+	model: ModelSpec | undefined,
+	inputs: FieldSpec[],
+): string {
 	const video = operation.resource === 'video';
 	const lists = inputs.some((field) => field.kind === 'media' && field.list);
-	const summary = operation.value === 'edit' && operation.resource === 'image' && !lists ? 'Change an image with a prompt' : operation.description;
+	const summary =
+		operation.value === 'edit' && operation.resource === 'image' && !lists
+			? 'Change an image with a prompt'
+			: operation.description;
 	const what = `${operation.action}${model ? ` with ${model.displayName}` : ''} (Black Forest Labs FLUX). ${summary}.`;
 	const given = inputs
 		.map((field) => {
@@ -113,9 +145,17 @@ export function toolJson(json: IDataObject): IDataObject {
 	if (json.estimateOnly) return estimateJson(json);
 	if (json.stillRunning) {
 		const { taskId, pollingUrl, status, progress } = json;
-		return { taskId, pollingUrl, status, ...(progress !== undefined ? { progress } : {}), note: 'Not finished yet: call this tool again later with the same pollingUrl.' };
+		return {
+			taskId,
+			pollingUrl,
+			status,
+			...(progress !== undefined ? { progress } : {}),
+			note: 'Not finished yet: call this tool again later with the same pollingUrl.',
+		};
 	}
-	const video = String(json.mimeType ?? '').startsWith('video/') || MODELS_BY_ID.get(String(json.model))?.resource === 'video';
+	const video =
+		String(json.mimeType ?? '').startsWith('video/') ||
+		MODELS_BY_ID.get(String(json.model))?.resource === 'video';
 	const url = json.sampleUrl;
 	const compact: IDataObject = {
 		...(url ? { [video ? 'videoUrl' : 'imageUrl']: url, expiresAt: json.sampleUrlExpiresAt } : {}),
@@ -123,9 +163,13 @@ export function toolJson(json: IDataObject): IDataObject {
 		taskId: json.taskId,
 		model: json.model,
 		seed: json.seed ?? null,
-		...(json.width && json.height ? { width: json.width, height: json.height } : { megapixels: json.outputMp ?? null }),
+		...(json.width && json.height
+			? { width: json.width, height: json.height }
+			: { megapixels: json.outputMp ?? null }),
 		cost: json.cost ?? null,
-		...(json.lastingUrl ? { lastingUrl: json.lastingUrl, lastingUrlExpiresAt: json.lastingUrlExpiresAt } : {}),
+		...(json.lastingUrl
+			? { lastingUrl: json.lastingUrl, lastingUrlExpiresAt: json.lastingUrlExpiresAt }
+			: {}),
 	};
 	if (url && json.lastingUrl) {
 		compact.note = `Show the user lastingUrl: n8n serves it until ${json.lastingUrlExpiresAt}. ${video ? 'videoUrl' : 'imageUrl'} is BFL's and expires at ${json.sampleUrlExpiresAt}; pass that one to a FLUX tool as an input right away.`;
@@ -152,7 +196,11 @@ function estimateJson(json: IDataObject): IDataObject {
 
 /** An error as an AI agent gets it: what happened, and what it can do about it. */
 export function toolError(error: Error): IDataObject {
-	const advice = agentAdvice(error.message, (error as NodeApiError).description ?? undefined, Boolean((error as TaskFailure).moderation));
+	const advice = agentAdvice(
+		error.message,
+		(error as NodeApiError).description ?? undefined,
+		Boolean((error as TaskFailure).moderation),
+	);
 	const taskId = (error as NodeApiError).context?.taskId;
 	return { error: error.message, ...(advice ? { advice } : {}), ...(taskId ? { taskId } : {}) };
 }

@@ -11,7 +11,14 @@ import {
 
 import { readyJson } from '../Flux/engine/output';
 import { storeResult, unsubmittedJson } from '../Flux/engine/result';
-import { moderationReasons, moderationStage, readCallback, resultOutputs, type Callback, type TaskResult } from '../Flux/transport/answers';
+import {
+	moderationReasons,
+	moderationStage,
+	readCallback,
+	resultOutputs,
+	type Callback,
+	type TaskResult,
+} from '../Flux/transport/answers';
 import { CREDENTIAL_TYPE } from '../Flux/transport/api';
 import { createRunControl, deadlineIn } from '../Flux/transport/clock';
 import { provesSecret, type CallbackProof } from '../Flux/transport/webhookSecret';
@@ -35,9 +42,11 @@ export class FluxTrigger implements INodeType {
 		icon: { light: 'file:../../icons/flux.svg', dark: 'file:../../icons/flux.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + ($parameter["statuses"] === "ready" ? "finished images and videos" : "every finished task")}}',
+		subtitle:
+			'={{"On " + ($parameter["statuses"] === "ready" ? "finished images and videos" : "every finished task")}}',
 		// The node picker shows the pack as one entry with this description.
-		description: 'Generate and edit images and videos with Black Forest Labs FLUX, or start a workflow when a FLUX task finishes',
+		description:
+			'Generate and edit images and videos with Black Forest Labs FLUX, or start a workflow when a FLUX task finishes',
 		defaults: { name: 'FLUX Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -46,7 +55,7 @@ export class FluxTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give the BFL credential a Webhook Secret, then copy this trigger\'s Production URL into a FLUX node with the same credential (Wait for Result off → FLUX Trigger URL). Publish (n8n 2.x) or activate (n8n 1.x) this workflow to receive callbacks; BFL must reach this n8n from the internet.',
+					"Give the BFL credential a Webhook Secret, then copy this trigger's Production URL into a FLUX node with the same credential (Wait for Result off → FLUX Trigger URL). Publish (n8n 2.x) or activate (n8n 1.x) this workflow to receive callbacks; BFL must reach this n8n from the internet.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -60,9 +69,14 @@ export class FluxTrigger implements INodeType {
 					{
 						name: 'All Finished Tasks',
 						value: 'all',
-						description: 'Ready tasks with their result; moderated and failed ones with their status and reasons',
+						description:
+							'Ready tasks with their result; moderated and failed ones with their status and reasons',
 					},
-					{ name: 'Only Ready Tasks', value: 'ready', description: 'Moderated and failed callbacks start nothing' },
+					{
+						name: 'Only Ready Tasks',
+						value: 'ready',
+						description: 'Moderated and failed callbacks start nothing',
+					},
 				],
 			},
 			{
@@ -70,7 +84,8 @@ export class FluxTrigger implements INodeType {
 				name: 'download',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to download the image or video into binary data (its URL expires: images after 10 minutes)',
+				description:
+					'Whether to download the image or video into binary data (its URL expires: images after 10 minutes)',
 			},
 			{
 				displayName: 'Put Output File in Field',
@@ -101,7 +116,11 @@ export class FluxTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { webhookSecret: secret } = await this.getCredentials(CREDENTIAL_TYPE);
 		if (!provesSecret(callbackProof(this), String(secret ?? ''))) {
-			this.getResponseObject().status(401).json({ error: 'Unauthorized: neither X-Webhook-Secret nor X-BFL-Signature proves the secret' });
+			this.getResponseObject()
+				.status(401)
+				.json({
+					error: 'Unauthorized: neither X-Webhook-Secret nor X-BFL-Signature proves the secret',
+				});
 			return { noWebhookResponse: true };
 		}
 
@@ -111,7 +130,8 @@ export class FluxTrigger implements INodeType {
 			return { webhookResponse: { received: true, started: false } };
 		}
 		const [sample] = resultOutputs(callback.result as TaskResult).samples;
-		if (callback.status !== 'Ready' || !sample) return { workflowData: [[{ json: endedJson(callback) }]] };
+		if (callback.status !== 'Ready' || !sample)
+			return { workflowData: [[{ json: endedJson(callback) }]] };
 		return { workflowData: [[await readyItem(this, callback, sample)]] };
 	}
 }
@@ -119,7 +139,10 @@ export class FluxTrigger implements INodeType {
 /** The headers and the body exactly as BFL sent them (n8n keeps the raw bytes for webhooks). */
 function callbackProof(context: IWebhookFunctions): CallbackProof {
 	const raw = (context.getRequestObject() as { rawBody?: Buffer }).rawBody;
-	return { headers: context.getHeaderData() as Record<string, unknown>, rawBody: raw ?? Buffer.from(JSON.stringify(context.getBodyData() ?? {})) };
+	return {
+		headers: context.getHeaderData() as Record<string, unknown>,
+		rawBody: raw ?? Buffer.from(JSON.stringify(context.getBodyData() ?? {})),
+	};
 }
 
 /** A task that ended otherwise: its status, and BFL's reasons for a moderation. */
@@ -136,15 +159,31 @@ function endedJson(callback: Callback): IDataObject {
 }
 
 /** The FLUX node's Ready item for this task, with the result downloaded unless turned off. */
-async function readyItem(context: IWebhookFunctions, callback: Callback, sample: string): Promise<INodeExecutionData> {
+async function readyItem(
+	context: IWebhookFunctions,
+	callback: Callback,
+	sample: string,
+): Promise<INodeExecutionData> {
 	const video = /\.mp4(\?|$)/i.test(sample);
 	const result = { ...callback.result, sample, polls: 0 };
-	const json: IDataObject = { ...readyJson(unsubmittedJson(callback.taskId), {}, result, video), elapsedSeconds: null };
+	const json: IDataObject = {
+		...readyJson(unsubmittedJson(callback.taskId), {}, result, video),
+		elapsedSeconds: null,
+	};
 	if (!(context.getNodeParameter('download', true) as boolean)) return { json };
 	const control = createRunControl(context.getNode(), undefined);
 	const ctx = { context, itemIndex: 0, taskId: callback.taskId };
-	const { binary, described } = await storeResult(ctx, sample, `flux-${callback.taskId ?? 'result'}`, deadlineIn(DOWNLOAD_TIMEOUT_SECONDS), control);
+	const { binary, described } = await storeResult(
+		ctx,
+		sample,
+		`flux-${callback.taskId ?? 'result'}`,
+		deadlineIn(DOWNLOAD_TIMEOUT_SECONDS),
+		control,
+	);
 	control.dispose();
 	Object.assign(json, described);
-	return { json, binary: { [String(context.getNodeParameter('binaryPropertyName', 'data') || 'data')]: binary } };
+	return {
+		json,
+		binary: { [String(context.getNodeParameter('binaryPropertyName', 'data') || 'data')]: binary },
+	};
 }

@@ -11,12 +11,16 @@ const emulator = useEmulator();
 
 describe('blob route', () => {
 	test('streams the asked bytes with a PNG header, Content-Length only with length=header', async () => {
-		const sized = await call('/_emulator/blob?bytes=100000&kind=png&width=4000&height=3000', { key: null });
+		const sized = await call('/_emulator/blob?bytes=100000&kind=png&width=4000&height=3000', {
+			key: null,
+		});
 		expect(sized.headers['content-length']).toBe('100000');
 		expect(sized.bytes.length).toBe(100000);
 		expect(sized.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
 		expect(sized.bytes.readUInt32BE(16)).toBe(4000);
-		const chunked = await call('/_emulator/blob?bytes=70000&kind=mp4&length=chunked', { key: null });
+		const chunked = await call('/_emulator/blob?bytes=70000&kind=mp4&length=chunked', {
+			key: null,
+		});
 		expect(chunked.headers['content-length']).toBeUndefined();
 		expect(chunked.bytes.length).toBe(70000);
 		expect(sniffMp4(chunked.bytes)).toMatchObject({ mimeType: 'video/mp4' });
@@ -35,7 +39,12 @@ describe('blob route', () => {
 		}
 		expect(received).toBeLessThan(total);
 		let entry;
-		for (let attempt = 0; attempt < 100 && !(entry = lastEntry('/_emulator/blob'))?.status; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+		for (
+			let attempt = 0;
+			attempt < 100 && !(entry = lastEntry('/_emulator/blob'))?.status;
+			attempt++
+		)
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(entry).toMatchObject({ status: 200, hungUp: true });
 		expect(entry.bytesSent).toBeLessThan(total / 20);
 	});

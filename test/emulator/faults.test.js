@@ -21,21 +21,37 @@ async function pollToReady(pollingUrl) {
 }
 
 /** Consecutive duplicates removed. @param {unknown[]} values */
-const runs = (values) => values.filter((value, index) => index === 0 || value !== values[index - 1]);
+const runs = (values) =>
+	values.filter((value, index) => index === 0 || value !== values[index - 1]);
 
 describe('unknown status before Ready', () => {
 	test('[[unknown-status]]: once done, two polls answer Uploading (no result), then Ready', async () => {
-		const submitted = await submit('flux-2-klein-4b', { prompt: 'x [[unknown-status]]', width: 64, height: 64 });
+		const submitted = await submit('flux-2-klein-4b', {
+			prompt: 'x [[unknown-status]]',
+			width: 64,
+			height: 64,
+		});
 		const seen = await pollToReady(submitted.json.polling_url);
 		expect(runs(seen.map((poll) => poll.answer))).toEqual(['Pending', 'Uploading', 'Ready']);
 		const uploading = seen.filter((poll) => poll.answer === 'Uploading');
 		expect(uploading).toHaveLength(2);
-		expect(uploading[0].json).toEqual({ id: submitted.json.id, status: 'Uploading', result: null, progress: null, details: null, preview: null });
+		expect(uploading[0].json).toEqual({
+			id: submitted.json.id,
+			status: 'Uploading',
+			result: null,
+			progress: null,
+			details: null,
+			preview: null,
+		});
 		expect(seen.at(-1)?.json.result.sample).toEqual(expect.any(String));
 	});
 
 	test('[[unknown-status=Queued]] [[unknown-status-polls=3]] names the status and the number of polls', async () => {
-		const submitted = await submit('flux-2-klein-4b', { prompt: 'x [[unknown-status=Queued]] [[unknown-status-polls=3]]', width: 64, height: 64 });
+		const submitted = await submit('flux-2-klein-4b', {
+			prompt: 'x [[unknown-status=Queued]] [[unknown-status-polls=3]]',
+			width: 64,
+			height: 64,
+		});
 		const seen = await pollToReady(submitted.json.polling_url);
 		expect(seen.filter((poll) => poll.answer === 'Queued')).toHaveLength(3);
 		expect(seen.at(-1)?.answer).toBe('Ready');
@@ -44,7 +60,11 @@ describe('unknown status before Ready', () => {
 
 describe('429 on a poll', () => {
 	test('[[poll-429-first=2]]: the first two polls answer 429 with Retry-After, the same URL then works; one task', async () => {
-		const submitted = await submit('flux-2-klein-4b', { prompt: 'x [[poll-429-first=2]]', width: 64, height: 64 });
+		const submitted = await submit('flux-2-klein-4b', {
+			prompt: 'x [[poll-429-first=2]]',
+			width: 64,
+			height: 64,
+		});
 		const seen = await pollToReady(submitted.json.polling_url);
 		expect(seen.slice(0, 2).map((poll) => [poll.status, poll.headers['retry-after']])).toEqual([
 			[429, '1'],
@@ -74,21 +94,35 @@ describe('429 on a poll', () => {
 describe('redirects', () => {
 	/** The ledger's record of each request to a path: host, site, key arrival, status. @param {string} prefix */
 	const hops = (prefix) =>
-		emulator.ledger.filter((entry) => entry.path.startsWith(prefix)).map(({ host, site, keyPresent, status }) => ({ host, site, keyPresent, status }));
+		emulator.ledger
+			.filter((entry) => entry.path.startsWith(prefix))
+			.map(({ host, site, keyPresent, status }) => ({ host, site, keyPresent, status }));
 
 	test('[[poll-redirect=same]]: a 307 to the same URL on the same host, which then answers', async () => {
-		const submitted = await submit('flux-2-klein-4b', { prompt: 'x [[poll-redirect=same]]', width: 64, height: 64 });
+		const submitted = await submit('flux-2-klein-4b', {
+			prompt: 'x [[poll-redirect=same]]',
+			width: 64,
+			height: 64,
+		});
 		const first = await call(submitted.json.polling_url);
 		expect(first.status).toBe(307);
 		const location = new URL(String(first.headers.location));
 		const polling = new URL(submitted.json.polling_url);
-		expect([location.host, location.pathname, location.searchParams.get('id'), location.searchParams.get('cluster')]).toEqual([
+		expect([
+			location.host,
+			location.pathname,
+			location.searchParams.get('id'),
+			location.searchParams.get('cluster'),
+		]).toEqual([
 			polling.host,
 			'/v1/get_result',
 			submitted.json.id,
 			polling.searchParams.get('cluster'),
 		]);
-		expect((await call(location.href)).json).toMatchObject({ id: submitted.json.id, status: 'Pending' });
+		expect((await call(location.href)).json).toMatchObject({
+			id: submitted.json.id,
+			status: 'Pending',
+		});
 		expect(hops('/v1/get_result')).toEqual([
 			{ host: polling.host, site: 'main', keyPresent: true, status: 307 },
 			{ host: polling.host, site: 'main', keyPresent: true, status: 200 },
@@ -96,7 +130,11 @@ describe('redirects', () => {
 	});
 
 	test('[[poll-redirect=other]]: a 307 to another host; the ledger shows whether the key went along', async () => {
-		const submitted = await submit('flux-2-klein-4b', { prompt: 'x [[poll-redirect=other]]', width: 64, height: 64 });
+		const submitted = await submit('flux-2-klein-4b', {
+			prompt: 'x [[poll-redirect=other]]',
+			width: 64,
+			height: 64,
+		});
 		const first = await call(submitted.json.polling_url);
 		expect(first.status).toBe(307);
 		const location = String(first.headers.location);
@@ -109,7 +147,10 @@ describe('redirects', () => {
 			{ host: other, site: 'other', keyPresent: false, status: 200 },
 			{ host: other, site: 'other', keyPresent: true, status: 200 },
 		]);
-		expect(emulator.ledger.find((entry) => entry.status === 307)).toMatchObject({ fault: 'poll-redirect', redirectedTo: location });
+		expect(emulator.ledger.find((entry) => entry.status === 307)).toMatchObject({
+			fault: 'poll-redirect',
+			redirectedTo: location,
+		});
 		expect(JSON.stringify(emulator.ledger)).not.toContain(KEY);
 	});
 
@@ -126,19 +167,32 @@ describe('redirects', () => {
 	test.each([
 		['same', () => emulator.deliveryBase],
 		['other', () => emulator.deliveryBase.replace(/:\d+$/, `:${new URL(emulator.otherBase).port}`)],
-	])('[[delivery-redirect=%s]]: the result URL answers 307; the download works where it leads', async (where, origin) => {
-		const submitted = await submit('flux-2-klein-4b', { prompt: `x [[delivery-redirect=${where}]]`, width: 64, height: 64, output_format: 'png' });
-		const ready = await waitDone(submitted.json.polling_url);
-		const first = await call(ready.result.sample, { key: null });
-		expect(first.status).toBe(307);
-		const location = new URL(String(first.headers.location));
-		expect(location.origin).toBe(origin());
-		expect(location.pathname).toBe(new URL(ready.result.sample).pathname);
-		const image = await call(location.href, { key: null });
-		expect(image).toMatchObject({ status: 200, headers: { 'content-type': 'image/png' } });
-		expect(hops('/results/')).toEqual([
-			{ host: new URL(ready.result.sample).host, site: 'main', keyPresent: false, status: 307 },
-			{ host: location.host, site: where === 'same' ? 'main' : 'other', keyPresent: false, status: 200 },
-		]);
-	});
+	])(
+		'[[delivery-redirect=%s]]: the result URL answers 307; the download works where it leads',
+		async (where, origin) => {
+			const submitted = await submit('flux-2-klein-4b', {
+				prompt: `x [[delivery-redirect=${where}]]`,
+				width: 64,
+				height: 64,
+				output_format: 'png',
+			});
+			const ready = await waitDone(submitted.json.polling_url);
+			const first = await call(ready.result.sample, { key: null });
+			expect(first.status).toBe(307);
+			const location = new URL(String(first.headers.location));
+			expect(location.origin).toBe(origin());
+			expect(location.pathname).toBe(new URL(ready.result.sample).pathname);
+			const image = await call(location.href, { key: null });
+			expect(image).toMatchObject({ status: 200, headers: { 'content-type': 'image/png' } });
+			expect(hops('/results/')).toEqual([
+				{ host: new URL(ready.result.sample).host, site: 'main', keyPresent: false, status: 307 },
+				{
+					host: location.host,
+					site: where === 'same' ? 'main' : 'other',
+					keyPresent: false,
+					status: 200,
+				},
+			]);
+		},
+	);
 });

@@ -4,12 +4,15 @@
  * The pictures themselves (images.js, caption.js, font.js): real JPEG, PNG and WebP of exactly the
  * asked size, with a receipt of what was asked drawn across the top.
  */
-const sharp = /** @type {typeof import('sharp').default} */ (/** @type {unknown} */ (require('sharp')));
+const sharp = /** @type {typeof import('sharp').default} */ (
+	/** @type {unknown} */ (require('sharp'))
+);
 const { probeImage, renderImage } = require('../../emulator/images');
 const { layoutCaption } = require('../../emulator/caption');
 const { printable } = require('../../emulator/font');
 
-const PROMPT = 'A lighthouse on a cliff at dusk, waves crashing below, warm light in the windows, oil painting';
+const PROMPT =
+	'A lighthouse on a cliff at dusk, waves crashing below, warm light in the windows, oil painting';
 
 /** @param {number} width @param {number} height @param {number} seed @param {string} [prompt] */
 function receipt(width, height, seed, prompt = PROMPT) {
@@ -25,7 +28,12 @@ async function rgb(bytes) {
 function differing(a, b, width, from, to) {
 	let count = 0;
 	for (let offset = from * width * 3; offset < to * width * 3; offset += 3) {
-		if (a[offset] !== b[offset] || a[offset + 1] !== b[offset + 1] || a[offset + 2] !== b[offset + 2]) count++;
+		if (
+			a[offset] !== b[offset] ||
+			a[offset + 1] !== b[offset + 1] ||
+			a[offset + 2] !== b[offset + 2]
+		)
+			count++;
 	}
 	return count;
 }
@@ -33,7 +41,8 @@ function differing(a, b, width, from, to) {
 /** White pixels (the prompt's ink) in rows [0, rows). */
 function whitePixels(pixels, width, rows) {
 	let count = 0;
-	for (let offset = 0; offset < rows * width * 3; offset += 3) if (pixels[offset] === 255 && pixels[offset + 1] === 255 && pixels[offset + 2] === 255) count++;
+	for (let offset = 0; offset < rows * width * 3; offset += 3)
+		if (pixels[offset] === 255 && pixels[offset + 1] === 255 && pixels[offset + 2] === 255) count++;
 	return count;
 }
 
@@ -44,7 +53,13 @@ describe('receipts on images', () => {
 		[1024, 768],
 	])('a %i×%i image with its receipt keeps its size in every format', async (width, height) => {
 		for (const format of /** @type {const} */ (['jpeg', 'png', 'webp'])) {
-			const bytes = await renderImage({ width, height, format, seed: 3, receipt: receipt(width, height, 3) });
+			const bytes = await renderImage({
+				width,
+				height,
+				format,
+				seed: 3,
+				receipt: receipt(width, height, 3),
+			});
 			expect(await probeImage(bytes)).toEqual({ format, width, height });
 		}
 	});
@@ -52,19 +67,47 @@ describe('receipts on images', () => {
 	test('the receipt is drawn in a band across the top and nowhere else', async () => {
 		const [width, height] = [320, 240];
 		const plain = await rgb(await renderImage({ width, height, format: 'png', seed: 11 }));
-		const shown = await rgb(await renderImage({ width, height, format: 'png', seed: 11, receipt: receipt(width, height, 11) }));
-		const layout = /** @type {NonNullable<ReturnType<typeof layoutCaption>>} */ (layoutCaption(width, height, receipt(width, height, 11)));
+		const shown = await rgb(
+			await renderImage({
+				width,
+				height,
+				format: 'png',
+				seed: 11,
+				receipt: receipt(width, height, 11),
+			}),
+		);
+		const layout = /** @type {NonNullable<ReturnType<typeof layoutCaption>>} */ (
+			layoutCaption(width, height, receipt(width, height, 11))
+		);
 		expect(layout.bandHeight).toBeGreaterThan(20);
 		expect(layout.bandHeight).toBeLessThan(height / 2);
 		// Every pixel of the band is darkened or inked; nothing below it changes.
-		expect(differing(plain, shown, width, 0, layout.bandHeight)).toBeGreaterThan(0.95 * width * layout.bandHeight);
+		expect(differing(plain, shown, width, 0, layout.bandHeight)).toBeGreaterThan(
+			0.95 * width * layout.bandHeight,
+		);
 		expect(differing(plain, shown, width, layout.bandHeight, height)).toBe(0);
 	});
 
 	test('the prompt is written: white ink in the band, where another prompt puts it elsewhere', async () => {
 		const [width, height] = [320, 240];
-		const one = await rgb(await renderImage({ width, height, format: 'png', seed: 5, receipt: receipt(width, height, 5, 'a red fox') }));
-		const other = await rgb(await renderImage({ width, height, format: 'png', seed: 5, receipt: receipt(width, height, 5, 'a blue whale') }));
+		const one = await rgb(
+			await renderImage({
+				width,
+				height,
+				format: 'png',
+				seed: 5,
+				receipt: receipt(width, height, 5, 'a red fox'),
+			}),
+		);
+		const other = await rgb(
+			await renderImage({
+				width,
+				height,
+				format: 'png',
+				seed: 5,
+				receipt: receipt(width, height, 5, 'a blue whale'),
+			}),
+		);
 		const plain = await rgb(await renderImage({ width, height, format: 'png', seed: 5 }));
 		expect(whitePixels(one, width, 12)).toBeGreaterThan(50);
 		expect(whitePixels(plain, width, height)).toBe(0);
@@ -73,7 +116,9 @@ describe('receipts on images', () => {
 
 	test('the layout: the prompt wrapped to the width, cut with … when long; model, size and seed after it', () => {
 		const long = Array(8).fill(PROMPT).join(', ');
-		const layout = /** @type {NonNullable<ReturnType<typeof layoutCaption>>} */ (layoutCaption(1024, 1024, receipt(1024, 1024, 42, long)));
+		const layout = /** @type {NonNullable<ReturnType<typeof layoutCaption>>} */ (
+			layoutCaption(1024, 1024, receipt(1024, 1024, 42, long))
+		);
 		const prompt = layout.lines.filter((line) => line.kind === 'prompt').map((line) => line.text);
 		const details = layout.lines.filter((line) => line.kind === 'details').map((line) => line.text);
 		expect(layout.scale).toBe(4);
@@ -81,7 +126,8 @@ describe('receipts on images', () => {
 		expect(prompt.at(-1)).toMatch(/…$/);
 		expect(prompt[0]).toBe('A lighthouse on a cliff at dusk, waves');
 		expect(details).toEqual(['flux-2-pro · 1024×1024 · seed 42']);
-		for (const line of layout.lines) expect(line.text.length * 6 * layout.scale).toBeLessThanOrEqual(1024);
+		for (const line of layout.lines)
+			expect(line.text.length * 6 * layout.scale).toBeLessThanOrEqual(1024);
 	});
 
 	test('tiny pictures get what fits (64×48: a line of prompt and one of details), 12 px none', () => {

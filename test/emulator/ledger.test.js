@@ -13,8 +13,17 @@ describe('ledger', () => {
 		await submit('flux-2-pro', { prompt: 'ledger', input_image: 'https://example.com/a.png' });
 		await submit('flux-3-image', { prompt: 'list', images: [image, 'https://example.com/b.png'] });
 		const [entry, list] = emulator.ledger;
-		expect(entry).toMatchObject({ method: 'POST', path: '/v1/flux-2-pro', keyPresent: true, bodyKeys: ['prompt', 'input_image'], unknownFields: [] });
-		expect(list.body.images).toEqual([`<base64 ${image.length} chars>`, 'https://example.com/b.png']);
+		expect(entry).toMatchObject({
+			method: 'POST',
+			path: '/v1/flux-2-pro',
+			keyPresent: true,
+			bodyKeys: ['prompt', 'input_image'],
+			unknownFields: [],
+		});
+		expect(list.body.images).toEqual([
+			`<base64 ${image.length} chars>`,
+			'https://example.com/b.png',
+		]);
 		expect(JSON.stringify(emulator.ledger)).not.toContain(KEY);
 		const viaHttp = await call('/_emulator/ledger');
 		expect(viaHttp.json.ledger.length).toBeGreaterThanOrEqual(2);

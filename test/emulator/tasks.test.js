@@ -12,8 +12,18 @@ const emulator = useEmulator();
 describe('tasks', () => {
 	test('a task is Pending with rising progress, then Ready with a real image in the asked size and format', async () => {
 		emulator.config.generationMs = 600;
-		const submitted = await submit('flux-2-pro', { prompt: 'a fox', width: 320, height: 240, output_format: 'webp', seed: 7 });
-		expect(submitted.json).toMatchObject({ id: expect.any(String), polling_url: expect.stringContaining('/v1/get_result?id='), cost: 3 });
+		const submitted = await submit('flux-2-pro', {
+			prompt: 'a fox',
+			width: 320,
+			height: 240,
+			output_format: 'webp',
+			seed: 7,
+		});
+		expect(submitted.json).toMatchObject({
+			id: expect.any(String),
+			polling_url: expect.stringContaining('/v1/get_result?id='),
+			cost: 3,
+		});
 		const first = await call(submitted.json.polling_url, { key: null });
 		await new Promise((resolve) => setTimeout(resolve, 250));
 		const second = await call(submitted.json.polling_url);
@@ -31,7 +41,10 @@ describe('tasks', () => {
 
 	test('FLUX 3 tasks go Pending, Reasoning, Generating, then Ready', async () => {
 		emulator.config.generationMs = 1500;
-		const submitted = await submit('flux-3-image', { prompt: 'a map of Berlin', resolution: '768sq' });
+		const submitted = await submit('flux-3-image', {
+			prompt: 'a map of Berlin',
+			resolution: '768sq',
+		});
 		const seen = [];
 		for (let attempt = 0; attempt < 100 && seen.at(-1) !== 'Ready'; attempt++) {
 			const { json } = await call(submitted.json.polling_url);

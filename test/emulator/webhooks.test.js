@@ -25,18 +25,31 @@ async function webhookReceiver() {
 	await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
 	const port = /** @type {import('node:net').AddressInfo} */ (receiver.address()).port;
 	const until = async () => {
-		for (let attempt = 0; attempt < 60 && received.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+		for (let attempt = 0; attempt < 60 && received.length === 0; attempt++)
+			await new Promise((resolve) => setTimeout(resolve, 50));
 		return received;
 	};
-	return { url: `http://127.0.0.1:${port}/done`, until, stop: () => new Promise((resolve) => receiver.close(() => resolve(undefined))) };
+	return {
+		url: `http://127.0.0.1:${port}/done`,
+		until,
+		stop: () => new Promise((resolve) => receiver.close(() => resolve(undefined))),
+	};
 }
 
 describe('webhooks', () => {
 	test('webhooks: the final poll answer is POSTed with X-Webhook-Secret', async () => {
 		const receiver = await webhookReceiver();
 		try {
-			const submitted = await submit('flux-2-klein-4b', { prompt: 'hook', webhook_url: receiver.url, webhook_secret: 'placeholder-secret' });
-			expect(submitted.json).toMatchObject({ id: expect.any(String), status: 'Pending', webhook_url: receiver.url });
+			const submitted = await submit('flux-2-klein-4b', {
+				prompt: 'hook',
+				webhook_url: receiver.url,
+				webhook_secret: 'placeholder-secret',
+			});
+			expect(submitted.json).toMatchObject({
+				id: expect.any(String),
+				status: 'Pending',
+				webhook_url: receiver.url,
+			});
 			const received = await receiver.until();
 			expect(received).toHaveLength(1);
 			expect(received[0].headers['x-webhook-secret']).toBe('placeholder-secret');
@@ -49,8 +62,11 @@ describe('webhooks', () => {
 				preview: null,
 			});
 			// The emulator records the delivery once the receiver has answered.
-			for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
-			expect(emulator.webhookDeliveries).toEqual([expect.objectContaining({ taskId: submitted.json.id, status: 200 })]);
+			for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++)
+				await new Promise((resolve) => setTimeout(resolve, 25));
+			expect(emulator.webhookDeliveries).toEqual([
+				expect.objectContaining({ taskId: submitted.json.id, status: 200 }),
+			]);
 		} finally {
 			await receiver.stop();
 		}
@@ -59,9 +75,17 @@ describe('webhooks', () => {
 	test('webhooks: a moderated task is delivered too, with its status and reasons', async () => {
 		const receiver = await webhookReceiver();
 		try {
-			const submitted = await submit('flux-2-pro', { prompt: 'x [[content-moderated]]', webhook_url: receiver.url });
+			const submitted = await submit('flux-2-pro', {
+				prompt: 'x [[content-moderated]]',
+				webhook_url: receiver.url,
+			});
 			const [delivery] = await receiver.until();
-			expect(delivery.body).toMatchObject({ id: submitted.json.id, status: 'Content Moderated', result: null, details: { 'Moderation Reasons': [expect.any(String)] } });
+			expect(delivery.body).toMatchObject({
+				id: submitted.json.id,
+				status: 'Content Moderated',
+				result: null,
+				details: { 'Moderation Reasons': [expect.any(String)] },
+			});
 		} finally {
 			await receiver.stop();
 		}
@@ -74,7 +98,11 @@ describe('webhook signatures', () => {
 		emulator.config.webhookSignature = mode;
 		const receiver = await webhookReceiver();
 		try {
-			await submit('flux-2-klein-4b', { prompt: 'hook', webhook_url: receiver.url, ...(secret ? { webhook_secret: secret } : {}) });
+			await submit('flux-2-klein-4b', {
+				prompt: 'hook',
+				webhook_url: receiver.url,
+				...(secret ? { webhook_secret: secret } : {}),
+			});
 			const [delivery] = await receiver.until();
 			return delivery;
 		} finally {
@@ -83,7 +111,8 @@ describe('webhook signatures', () => {
 	}
 
 	/** @param {string} raw */
-	const hmac = (raw) => `sha256=${crypto.createHmac('sha256', 'placeholder-secret').update(raw, 'utf8').digest('hex')}`;
+	const hmac = (raw) =>
+		`sha256=${crypto.createHmac('sha256', 'placeholder-secret').update(raw, 'utf8').digest('hex')}`;
 
 	test("'secret' (the default): X-Webhook-Secret only", async () => {
 		const delivery = await deliveredWith('secret');
@@ -96,7 +125,8 @@ describe('webhook signatures', () => {
 		expect(delivery.headers['x-bfl-signature']).toBe(hmac(delivery.raw));
 		expect(delivery.headers['x-webhook-secret']).toBeUndefined();
 		expect(delivery.body.status).toBe('Ready');
-		for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+		for (let attempt = 0; attempt < 40 && emulator.webhookDeliveries.length === 0; attempt++)
+			await new Promise((resolve) => setTimeout(resolve, 25));
 		expect(emulator.webhookDeliveries[0].signedWith).toEqual(['x-bfl-signature']);
 	});
 

@@ -48,7 +48,9 @@ test('an import from a lower floor to a higher one is refused', () => {
 		'nodes/Flux/engine/job.ts': "import { V2 } from '../v2/dialect';\nexport const x = V2;\n",
 		'nodes/Flux/engine/run.ts': "import { x } from './job';\nexport const y = x;\n",
 	});
-	expect(problems).toEqual(["nodes/Flux/engine/job.ts: imports ../v2/dialect, a floor above it (Flux.node.ts, v1/, v2/)"]);
+	expect(problems).toEqual([
+		'nodes/Flux/engine/job.ts: imports ../v2/dialect, a floor above it (Flux.node.ts, v1/, v2/)',
+	]);
 });
 
 test('a file over 300 lines and a function over 60 are refused', () => {
@@ -57,16 +59,22 @@ test('a file over 300 lines and a function over 60 are refused', () => {
 		'nodes/Flux/models/long.ts': `${'export const a = 1;\n'.repeat(301)}`,
 		'nodes/Flux/models/fn.ts': `export function long(): number {\n${body}\n\treturn 0;\n}\n`,
 	});
-	expect(problems).toEqual(['nodes/Flux/models/fn.ts:1: function long is 63 lines (at most 60)', 'nodes/Flux/models/long.ts: 301 lines (at most 300)']);
+	expect(problems).toEqual([
+		'nodes/Flux/models/fn.ts:1: function long is 63 lines (at most 60)',
+		'nodes/Flux/models/long.ts: 301 lines (at most 300)',
+	]);
 });
 
 test('parameters, version comparisons, authenticated requests and binary storage each have one home', () => {
 	const problems = problemsOf({
 		'nodes/Flux/transport/poll.ts': "export const read = (c: any) => c.getNodeParameter('x', 0);\n",
 		'nodes/Flux/engine/run.ts': 'export const v = (version: number) => version >= 2;\n',
-		'nodes/Flux/media/inputs.ts': "export const r = (c: any) => c.helpers.httpRequestWithAuthentication.call(c, 'bflApi', {});\n",
-		'nodes/Flux/engine/steps.ts': "export const s = (c: any) => c.helpers.prepareBinaryData(Buffer.from(''));\n",
-		'nodes/Flux/v2/FluxV2.ts': 'export const ok = (version: number) => version >= 2; // allowed here\n',
+		'nodes/Flux/media/inputs.ts':
+			"export const r = (c: any) => c.helpers.httpRequestWithAuthentication.call(c, 'bflApi', {});\n",
+		'nodes/Flux/engine/steps.ts':
+			"export const s = (c: any) => c.helpers.prepareBinaryData(Buffer.from(''));\n",
+		'nodes/Flux/v2/FluxV2.ts':
+			'export const ok = (version: number) => version >= 2; // allowed here\n',
 	});
 	expect(problems.sort()).toEqual([
 		'nodes/Flux/engine/run.ts: version comparisons live in v1/ and v2/',

@@ -4,7 +4,14 @@
  * scripts/costs.js: the README's "What it costs" comes from the model table's own prices (dist/,
  * built by `npm test` before the unit tests), and each example's cost from the node's expectedCost.
  */
-const { exampleCosts, exampleCostText, modelCostTable, money, staleNotes, typicalPrice } = require('../../scripts/costs');
+const {
+	exampleCosts,
+	exampleCostText,
+	modelCostTable,
+	money,
+	staleNotes,
+	typicalPrice,
+} = require('../../scripts/costs');
 const { MODELS_BY_ID } = require('../../dist/nodes/Flux/models/index.js');
 
 const example = (/** @type {string} */ file) => {
@@ -20,8 +27,12 @@ test('credits read as BFL shows them, with dollars at 1 credit = US$0.01', () =>
 });
 
 test("a typical request is the model's own price for 1024×1024 or 5 s", () => {
-	const klein = /** @type {import('../../nodes/Flux/models').ModelSpec} */ (MODELS_BY_ID.get('flux-2-klein-4b'));
-	expect(typicalPrice('flux-2-klein-4b', 'generate')).toBe(`${klein.price({ body: {}, outputMp: 1, inputMp: 0 })} credits (US$0.014)`);
+	const klein = /** @type {import('../../nodes/Flux/models').ModelSpec} */ (
+		MODELS_BY_ID.get('flux-2-klein-4b')
+	);
+	expect(typicalPrice('flux-2-klein-4b', 'generate')).toBe(
+		`${klein.price({ body: {}, outputMp: 1, inputMp: 0 })} credits (US$0.014)`,
+	);
 	expect(typicalPrice('flux-3-video', 'generate')).toBe('85 credits (US$0.85)');
 	expect(() => typicalPrice('flux-2-klein-4b', 'upscale')).toThrow(/no model/);
 });
@@ -38,9 +49,15 @@ test('each example costs what its FLUX nodes cost, the spend cap and sizes made 
 	expect(example('flux-demo.json').total).toBe(8.3); // 3 × klein 4B at 1024×768, then a FLUX.2 [pro] edit of one
 	expect(example('video.json').total).toBe(260.8); // 5 s HD, then a 2× upscale of a 1280×720 clip
 	const capped = example('spend-cap-and-moderation.json').nodes[0];
-	expect({ items: capped.items, asked: capped.asked, each: capped.each }).toEqual({ items: 7, asked: 24, each: 1.4 });
+	expect({ items: capped.items, asked: capped.asked, each: capped.each }).toEqual({
+		items: 7,
+		asked: 24,
+		each: 1.4,
+	});
 	expect(exampleCostText(example('flux-trigger.json'))).toMatch(/^nothing/);
-	expect(exampleCostText(example('scheduled-google-drive.json'))).toBe('about 3.8 credits (US$0.038) a day');
+	expect(exampleCostText(example('scheduled-google-drive.json'))).toBe(
+		'about 3.8 credits (US$0.038) a day',
+	);
 });
 
 test("every example's sticky note states the cost the table gives", () => {

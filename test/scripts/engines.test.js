@@ -47,7 +47,10 @@ describe('checkEngines', () => {
 	function lockWith(packages) {
 		const root = mkdtempSync(join(tmpdir(), 'bfl-engines-'));
 		made.push(root);
-		writeFileSync(join(root, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'x' }, ...packages } }));
+		writeFileSync(
+			join(root, 'package-lock.json'),
+			JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'x' }, ...packages } }),
+		);
 		return root;
 	}
 
@@ -59,7 +62,9 @@ describe('checkEngines', () => {
 
 	test('an older Node 20 is named by the dev tools that need more (so the install stays quiet, but verify fails)', () => {
 		const { unexpected } = checkEngines(ROOT, 'v20.15.0');
-		expect(unexpected.map((entry) => entry.name)).toEqual(expect.arrayContaining(['undici', 'eslint-visitor-keys']));
+		expect(unexpected.map((entry) => entry.name)).toEqual(
+			expect.arrayContaining(['undici', 'eslint-visitor-keys']),
+		);
 	});
 
 	test('a package that is not known fails; nested copies are reported by name; packages for another platform are skipped', () => {

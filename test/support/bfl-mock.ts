@@ -39,7 +39,14 @@ export function readyAnswer(id: string, sample: string, extra: Record<string, un
 	return {
 		id,
 		status: 'Ready',
-		result: { sample, prompt: 'used prompt', seed: 1234, start_time: 1763240266.8, end_time: 1763240268.4, duration: 1.6 },
+		result: {
+			sample,
+			prompt: 'used prompt',
+			seed: 1234,
+			start_time: 1763240266.8,
+			end_time: 1763240268.4,
+			duration: 1.6,
+		},
 		progress: null,
 		...extra,
 	};
@@ -59,8 +66,21 @@ export function mockTask(mock: TaskMock): Recorded {
 	nock(mock.host ?? API)
 		.post(submitPath)
 		.reply(function (path, body) {
-			recorded.submits.push({ path, body: body as Record<string, unknown>, headers: { ...this.req.headers } });
-			return [200, { id, polling_url: `${pollHost}/v1/get_result?id=${id}`, cost: 3.5, input_mp: 0, output_mp: 1.05 }];
+			recorded.submits.push({
+				path,
+				body: body as Record<string, unknown>,
+				headers: { ...this.req.headers },
+			});
+			return [
+				200,
+				{
+					id,
+					polling_url: `${pollHost}/v1/get_result?id=${id}`,
+					cost: 3.5,
+					input_mp: 0,
+					output_mp: 1.05,
+				},
+			];
 		});
 	let poll = 0;
 	nock(pollHost)

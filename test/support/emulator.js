@@ -76,12 +76,19 @@ function emulator() {
 }
 
 /** @param {string} path @param {{ method?: string, body?: unknown, key?: string | null, base?: string, headers?: Record<string, string> }} [options] */
-async function call(path, { method = 'GET', body, key = KEY, base = emulator().apiBase, headers: extra = {} } = {}) {
+async function call(
+	path,
+	{ method = 'GET', body, key = KEY, base = emulator().apiBase, headers: extra = {} } = {},
+) {
 	const url = path.startsWith('http') ? path : `${base}${path}`;
 	/** @type {Record<string, string>} */
 	const headers = { 'content-type': 'application/json', ...extra };
 	if (key) headers['x-key'] = key;
-	const response = await request(url, { method: /** @type {any} */ (method), headers, body: body === undefined ? undefined : JSON.stringify(body) });
+	const response = await request(url, {
+		method: /** @type {any} */ (method),
+		headers,
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
 	const bytes = Buffer.from(await response.body.arrayBuffer());
 	let json;
 	try {
@@ -123,4 +130,14 @@ function lastEntry(path) {
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { KEY, useEmulator, call, submit, waitDone, imageBase64, videoBase64, lastEntry, sleep };
+module.exports = {
+	KEY,
+	useEmulator,
+	call,
+	submit,
+	waitDone,
+	imageBase64,
+	videoBase64,
+	lastEntry,
+	sleep,
+};

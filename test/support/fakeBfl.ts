@@ -37,10 +37,28 @@ export async function fakeBfl(path: string, options: { cost?: number; host?: str
 		.reply((uri) => {
 			const id = new URL(uri, CLUSTER).searchParams.get('id') as string;
 			if (id.includes('moderate')) {
-				return [200, { id, status: 'Content Moderated', result: null, details: { 'Moderation Reasons': ['NSFW'] } }];
+				return [
+					200,
+					{
+						id,
+						status: 'Content Moderated',
+						result: null,
+						details: { 'Moderation Reasons': ['NSFW'] },
+					},
+				];
 			}
-			return [200, { id, status: 'Ready', result: { sample: `${DELIVERY}/results/${id}/sample.png`, seed: 3, prompt: 'p' } }];
+			return [
+				200,
+				{
+					id,
+					status: 'Ready',
+					result: { sample: `${DELIVERY}/results/${id}/sample.png`, seed: 3, prompt: 'p' },
+				},
+			];
 		});
-	nock(DELIVERY).persist().get(/\/results\//).reply(200, png, { 'content-type': 'image/png' });
+	nock(DELIVERY)
+		.persist()
+		.get(/\/results\//)
+		.reply(200, png, { 'content-type': 'image/png' });
 	return submits;
 }

@@ -8,9 +8,11 @@ import { POLL_SCHEDULES } from '../../nodes/Flux/transport/cadence';
 export function useFastPolls(): void {
 	const saved = structuredClone(POLL_SCHEDULES);
 	beforeAll(() => {
-		for (const schedule of Object.values(POLL_SCHEDULES)) Object.assign(schedule, { firstMs: 10, msPerSecondWaited: 0, maxMs: 20, nearReadyMs: 5 });
+		for (const schedule of Object.values(POLL_SCHEDULES))
+			Object.assign(schedule, { firstMs: 10, msPerSecondWaited: 0, maxMs: 20, nearReadyMs: 5 });
 	});
 	afterAll(() => {
-		for (const [resource, schedule] of Object.entries(saved)) Object.assign(POLL_SCHEDULES[resource as keyof typeof POLL_SCHEDULES], schedule);
+		for (const [resource, schedule] of Object.entries(saved))
+			Object.assign(POLL_SCHEDULES[resource as keyof typeof POLL_SCHEDULES], schedule);
 	});
 }

@@ -44,13 +44,19 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_type: string,
+		options: IHttpRequestOptions,
+	) {
 		const headers = new BflApi().authenticate.properties.headers ?? {};
 		const resolved: Record<string, string> = {};
 		for (const [name, template] of Object.entries(headers)) {
 			resolved[name] = String(template)
 				.replace(/^=/, '')
-				.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+				.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+					String(credentials[key] ?? ''),
+				);
 		}
 		return { ...options, headers: { ...(options.headers ?? {}), ...resolved } };
 	}
@@ -101,7 +107,12 @@ function ensureBinaryDataService(): Promise<void> {
 			signingSecret: 'test-signing-secret',
 			dbMaxFileSize: 512,
 		};
-		const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+		const quiet = {
+			error: () => undefined,
+			warn: () => undefined,
+			info: () => undefined,
+			debug: () => undefined,
+		};
 		const service = new BinaryDataService(config as never, quiet as never, quiet as never);
 		await service.init();
 		Container.set(BinaryDataService, service);
@@ -138,7 +149,13 @@ export interface RunOptions {
 export function newExecution(): IRunExecutionData {
 	return {
 		resultData: { runData: {} },
-		executionData: { contextData: {}, nodeExecutionStack: [], metadata: {}, waitingExecution: {}, waitingExecutionSource: {} },
+		executionData: {
+			contextData: {},
+			nodeExecutionStack: [],
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
 	} as unknown as IRunExecutionData;
 }
 
@@ -211,7 +228,11 @@ export async function runFlux(options: RunOptions): Promise<INodeExecutionData[]
 }
 
 /** An input item carrying an image as binary data, the way Read/Write Files or Google Drive do. */
-export async function imageItem(bytes: Buffer, property = 'data', mimeType = 'image/png'): Promise<INodeExecutionData> {
+export async function imageItem(
+	bytes: Buffer,
+	property = 'data',
+	mimeType = 'image/png',
+): Promise<INodeExecutionData> {
 	await ensureBinaryDataService();
 	return {
 		json: {},
@@ -230,7 +251,10 @@ function blockEgress(context: ExecuteContext, blocked: RegExp): void {
 	const filter = {
 		validateUrl: async (url: string | URL) =>
 			blocked.test(new URL(String(url)).hostname)
-				? { ok: false as const, error: new Error(`IP address ${new URL(String(url)).hostname} is blocked`) }
+				? {
+						ok: false as const,
+						error: new Error(`IP address ${new URL(String(url)).hostname} is blocked`),
+					}
 				: { ok: true as const, result: undefined },
 	};
 	Object.assign(context.helpers, { getSecureEgressFilter: () => filter });

@@ -15,7 +15,8 @@ class BitReader {
 	/** @param {number} count */
 	bits(count) {
 		let value = 0;
-		for (let i = 0; i < count; i++, this.bit++) value = value * 2 + ((this.bytes[this.bit >> 3] >> (7 - (this.bit & 7))) & 1);
+		for (let i = 0; i < count; i++, this.bit++)
+			value = value * 2 + ((this.bytes[this.bit >> 3] >> (7 - (this.bit & 7))) & 1);
 		return value;
 	}
 	ue() {
@@ -77,7 +78,10 @@ function firstKeyframe(mp4) {
 		const start = slice.bit >> 3;
 		for (let row = 0; row < 16; row++) {
 			const y = Math.floor(mb / mbWidth) * 16 + row;
-			luma.set(nal.subarray(start + row * 16, start + row * 16 + 16), y * width + (mb % mbWidth) * 16);
+			luma.set(
+				nal.subarray(start + row * 16, start + row * 16 + 16),
+				y * width + (mb % mbWidth) * 16,
+			);
 		}
 		slice.bit += 384 * 8;
 	}

@@ -33,7 +33,8 @@ function zeroStream({ head, total, chunkSize = 64 * 1024 }) {
 				}
 				const size = Math.min(chunkSize, total - stats.read);
 				const chunk = Buffer.alloc(size);
-				if (stats.read < head.length) head.copy(chunk, 0, stats.read, Math.min(head.length, stats.read + size));
+				if (stats.read < head.length)
+					head.copy(chunk, 0, stats.read, Math.min(head.length, stats.read + size));
 				stats.read += size;
 				this.push(chunk);
 			});

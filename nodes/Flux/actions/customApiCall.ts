@@ -1,4 +1,10 @@
-import { jsonParse, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	jsonParse,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { apiCall, CREDENTIAL_TYPE } from '../transport/api';
 import { apiBaseUrl } from '../transport/hosts';
@@ -62,7 +68,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(context: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const baseUrl = apiBaseUrl(context.getNode(), await context.getCredentials(CREDENTIAL_TYPE));
 	const method = context.getNodeParameter('method', itemIndex, 'GET') as 'GET' | 'POST';
 	const path = String(context.getNodeParameter('path', itemIndex, '') ?? '').trim();
@@ -77,9 +86,21 @@ export async function execute(context: IExecuteFunctions, itemIndex: number): Pr
 	let body: IDataObject | undefined;
 	if (method === 'POST') {
 		const raw = context.getNodeParameter('body', itemIndex, '{}');
-		body = typeof raw === 'string' ? jsonParse<IDataObject>(raw || '{}', { errorMessage: 'Body (JSON) (body) is not valid JSON' }) : (raw as IDataObject);
+		body =
+			typeof raw === 'string'
+				? jsonParse<IDataObject>(raw || '{}', {
+						errorMessage: 'Body (JSON) (body) is not valid JSON',
+					})
+				: (raw as IDataObject);
 	}
-	const answer = await apiCall({ context, itemIndex }, { method, url: `${baseUrl}${path}`, ...(body ? { body } : {}) }, `calling ${method} ${path}`);
-	const json = answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : { data: answer as IDataObject };
+	const answer = await apiCall(
+		{ context, itemIndex },
+		{ method, url: `${baseUrl}${path}`, ...(body ? { body } : {}) },
+		`calling ${method} ${path}`,
+	);
+	const json =
+		answer && typeof answer === 'object' && !Array.isArray(answer)
+			? (answer as IDataObject)
+			: { data: answer as IDataObject };
 	return { json, pairedItem: { item: itemIndex } };
 }

@@ -12,12 +12,18 @@ function optionName(field: FieldSpec & { kind: 'options' }, value: string | numb
 }
 
 /** The type-specific part of a field's n8n property. */
-function typeOf(field: FieldSpec): Pick<INodeProperties, 'type' | 'typeOptions' | 'options' | 'placeholder'> {
+function typeOf(
+	field: FieldSpec,
+): Pick<INodeProperties, 'type' | 'typeOptions' | 'options' | 'placeholder'> {
 	switch (field.kind) {
 		case 'string':
 			return {
 				type: 'string',
-				typeOptions: field.multiline ? { rows: 4 } : field.password ? { password: true } : undefined,
+				typeOptions: field.multiline
+					? { rows: 4 }
+					: field.password
+						? { password: true }
+						: undefined,
 			};
 		case 'integer':
 		case 'number':
@@ -36,15 +42,23 @@ function typeOf(field: FieldSpec): Pick<INodeProperties, 'type' | 'typeOptions' 
 			return { type: 'options', options: field.scale ? options : byName(options) };
 		}
 		case 'aspectRatio': {
-			const options: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }));
-			if (field.default === '') options.unshift({ name: 'Auto (Input Image Shape, or 1:1)', value: '' });
+			const options: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => ({
+				name: ratio,
+				value: ratio,
+			}));
+			if (field.default === '')
+				options.unshift({ name: 'Auto (Input Image Shape, or 1:1)', value: '' });
 			return { type: 'options', options };
 		}
 		case 'media':
 			// An empty optional field must look empty, not already set to `data`.
 			return {
 				type: 'string',
-				placeholder: field.list ? 'data, data2' : field.required ? 'data' : `e.g. ${field.api} or https://…`,
+				placeholder: field.list
+					? 'data, data2'
+					: field.required
+						? 'data'
+						: `e.g. ${field.api} or https://…`,
 			};
 	}
 }
@@ -76,7 +90,12 @@ export function finetuneLocator(property: INodeProperties): INodeProperties {
 				type: 'list',
 				typeOptions: { searchListMethod: 'searchFinetunes', searchable: true },
 			},
-			{ displayName: 'ID', name: 'id', type: 'string', placeholder: 'e.g. my-finetune or org/lora-name' },
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. my-finetune or org/lora-name',
+			},
 		],
 	};
 }
@@ -88,7 +107,10 @@ export function finetuneLocator(property: INodeProperties): INodeProperties {
 export function byName<T extends { name: string; value?: unknown }>(options: readonly T[]): T[] {
 	const custom = options.filter((option) => option.name === 'Custom API Call');
 	const rest = options.filter((option) => option.name !== 'Custom API Call');
-	return [...[...rest].sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' })), ...custom];
+	return [
+		...[...rest].sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' })),
+		...custom,
+	];
 }
 
 /** Groups values by a key, keeping first-seen order. */

@@ -34,7 +34,12 @@ interface Scope {
 }
 
 function scopeOf(dialect: DescriptionDialect, operation: OperationSpec): Scope {
-	return { dialect, resource: operation.resource, operation: operation.value, models: dialect.modelsFor(operation.resource, operation.value) };
+	return {
+		dialect,
+		resource: operation.resource,
+		operation: operation.value,
+		models: dialect.modelsFor(operation.resource, operation.value),
+	};
 }
 
 function show(scope: Scope, modelIds?: string[]): INodeProperties['displayOptions'] {
@@ -48,7 +53,9 @@ function show(scope: Scope, modelIds?: string[]): INodeProperties['displayOption
 }
 
 function scopedFields(scope: Scope, model: ModelSpec): FieldSpec[] {
-	return fieldsFor(model, scope.operation).filter((field) => !scope.dialect.managedFields.has(field.api));
+	return fieldsFor(model, scope.operation).filter(
+		(field) => !scope.dialect.managedFields.has(field.api),
+	);
 }
 
 function modelProperty(scope: Scope, defaultModel: string): INodeProperties {
@@ -59,7 +66,13 @@ function modelProperty(scope: Scope, defaultModel: string): INodeProperties {
 		default: defaultModel,
 		description: 'The FLUX model; its endpoint name is the value, e.g. flux-2-pro',
 		displayOptions: show(scope),
-		options: byName(scope.models.map((model) => ({ name: modelLabel(model), value: model.id, description: model.description }))),
+		options: byName(
+			scope.models.map((model) => ({
+				name: modelLabel(model),
+				value: model.id,
+				description: model.description,
+			})),
+		),
 	};
 }
 
@@ -67,12 +80,19 @@ function modelProperty(scope: Scope, defaultModel: string): INodeProperties {
  * As an agent's tool, the prompt and the media inputs default to `$fromAI(...)`, so the agent
  * fills them in (media as URLs: tool calls carry no binary data).
  */
-function withToolVariant(field: FieldSpec, property: INodeProperties, scope: Scope): Array<{ property: INodeProperties; tool?: boolean }> {
+function withToolVariant(
+	field: FieldSpec,
+	property: INodeProperties,
+	scope: Scope,
+): Array<{ property: INodeProperties; tool?: boolean }> {
 	const agent = scope.dialect.toolVariants ? agentDefault(field, scope.operation) : undefined;
 	if (agent === undefined) return [{ property }];
 	return [
 		{ property, tool: false },
-		{ property: { ...property, default: agent, hint: undefined, placeholder: undefined }, tool: true },
+		{
+			property: { ...property, default: agent, hint: undefined, placeholder: undefined },
+			tool: true,
+		},
 	];
 }
 
@@ -87,8 +107,14 @@ interface Entry {
 /** Main-panel fields of every model in one operation, one property per distinct definition. */
 function mainProperties(scope: Scope): INodeProperties[] {
 	const entries = scope.models.flatMap((model) => modelEntries(scope, model));
-	return groupBy(entries, (entry) => `${entry.tool}:${entry.customSizeOnly}:${JSON.stringify(entry.property)}`).map((group) => {
-		const displayOptions = show(scope, group.map((entry) => entry.model));
+	return groupBy(
+		entries,
+		(entry) => `${entry.tool}:${entry.customSizeOnly}:${JSON.stringify(entry.property)}`,
+	).map((group) => {
+		const displayOptions = show(
+			scope,
+			group.map((entry) => entry.model),
+		);
 		if (group[0].tool !== undefined) displayOptions!.show!['@tool'] = [group[0].tool];
 		if (group[0].customSizeOnly) displayOptions!.show!.size = [CUSTOM_SIZE];
 		return { ...group[0].property, displayOptions };
@@ -101,7 +127,8 @@ function modelEntries(scope: Scope, model: ModelSpec): Entry[] {
 	const entries: Entry[] = [];
 	for (const field of scopedFields(scope, model).filter((candidate) => !candidate.advanced)) {
 		const sized = presets.length > 0 && (field.api === 'width' || field.api === 'height');
-		if (sized && field.api === 'width') entries.push({ model: model.id, property: sizeProperty(presets) });
+		if (sized && field.api === 'width')
+			entries.push({ model: model.id, property: sizeProperty(presets) });
 		for (const variant of withToolVariant(field, toProperty(field, scope.dialect), scope)) {
 			entries.push({ model: model.id, ...variant, customSizeOnly: sized || undefined });
 		}
@@ -116,7 +143,8 @@ function sizeProperty(presets: SizePreset[]): INodeProperties {
 		name: 'size',
 		type: 'options',
 		default: CUSTOM_SIZE,
-		description: "A common format, or Custom: your own width and height, moved to the nearest size the model makes",
+		description:
+			'A common format, or Custom: your own width and height, moved to the nearest size the model makes',
 		options: byName([
 			{ name: 'Custom (Width and Height)', value: CUSTOM_SIZE },
 			...presets.map((preset) => ({ name: preset.name, value: preset.value })),
@@ -125,7 +153,10 @@ function sizeProperty(presets: SizePreset[]): INodeProperties {
 }
 
 /** What the agent reads about the tool: one description per operation and model (tool variant only). */
-export function toolDescriptionProperties(dialect: DescriptionDialect, operation: OperationSpec): INodeProperties[] {
+export function toolDescriptionProperties(
+	dialect: DescriptionDialect,
+	operation: OperationSpec,
+): INodeProperties[] {
 	const scope = scopeOf(dialect, operation);
 	return scope.models.map((model) => {
 		const displayOptions = show(scope, [model.id]);
@@ -135,7 +166,11 @@ export function toolDescriptionProperties(dialect: DescriptionDialect, operation
 			name: 'toolDescription',
 			type: 'string',
 			typeOptions: { rows: 3 },
-			default: agentDescription(operation, model, scopedFields(scope, model).filter((field) => !field.advanced)),
+			default: agentDescription(
+				operation,
+				model,
+				scopedFields(scope, model).filter((field) => !field.advanced),
+			),
 			description: 'What the AI agent reads about this tool',
 			displayOptions,
 		};
@@ -159,13 +194,19 @@ function modelOptionsProperties(scope: Scope): INodeProperties[] {
 		type: 'collection',
 		placeholder: 'Add Model Option',
 		default: {},
-		displayOptions: show(scope, group.map((entry) => entry.model)),
+		displayOptions: show(
+			scope,
+			group.map((entry) => entry.model),
+		),
 		options: group[0].options,
 	}));
 }
 
 /** Model selector (where shown), main fields and Model Options of one operation. */
-export function operationProperties(dialect: DescriptionDialect, operation: OperationSpec): INodeProperties[] {
+export function operationProperties(
+	dialect: DescriptionDialect,
+	operation: OperationSpec,
+): INodeProperties[] {
 	const scope = scopeOf(dialect, operation);
 	return [
 		...(dialect.modelSelector(scope.models) ? [modelProperty(scope, operation.defaultModel)] : []),

@@ -39,7 +39,8 @@ export class CreditBudget {
 
 	/** Why `credits` may not be reserved (it could take the execution past the cap), or undefined. */
 	refusal(credits: number): string | undefined {
-		if (this.cap <= 0 || this.store.spent + this.store.reserved + credits <= this.cap + 1e-9) return undefined;
+		if (this.cap <= 0 || this.store.spent + this.store.reserved + credits <= this.cap + 1e-9)
+			return undefined;
 		return `this task could cost about ${round(credits)} credits, which would take the execution past its cap of ${this.cap} credits (${round(this.store.spent)} spent, ${round(this.store.reserved)} reserved for tasks being submitted)`;
 	}
 

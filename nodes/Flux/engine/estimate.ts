@@ -29,13 +29,18 @@ export async function estimateJobs(
 				estimated.set(job, await estimateOne(context, job, control));
 			} catch (error) {
 				if (!settings.continueOnFail) throw asNodeError(node, error, job.itemIndex);
-				failed.set(job.itemIndex, itemOf(settings.presenter.error(error as Error, job.request.model.id), job.itemIndex));
+				failed.set(
+					job.itemIndex,
+					itemOf(settings.presenter.error(error as Error, job.request.model.id), job.itemIndex),
+				);
 			}
 		}
 	} finally {
 		control.dispose();
 	}
-	const total = round([...estimated.values()].reduce((sum, json) => sum + Number(json.expectedCredits), 0));
+	const total = round(
+		[...estimated.values()].reduce((sum, json) => sum + Number(json.expectedCredits), 0),
+	);
 	const items: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < early.length; itemIndex++) {
 		const done = early[itemIndex] ?? failed.get(itemIndex);
@@ -44,9 +49,14 @@ export async function estimateJobs(
 			continue;
 		}
 		for (const job of jobs) {
-			const json = job.kind === 'new' && job.itemIndex === itemIndex ? estimated.get(job) : undefined;
+			const json =
+				job.kind === 'new' && job.itemIndex === itemIndex ? estimated.get(job) : undefined;
 			if (!json) continue;
-			const withTotal: IDataObject = { ...json, totalExpectedCredits: total, totalExpectedUsd: usd(total) };
+			const withTotal: IDataObject = {
+				...json,
+				totalExpectedCredits: total,
+				totalExpectedUsd: usd(total),
+			};
 			if (settings.maxCredits > 0) withTotal.withinMaxCredits = total <= settings.maxCredits;
 			items.push(itemOf(settings.presenter.item(withTotal), itemIndex));
 		}
@@ -54,10 +64,22 @@ export async function estimateJobs(
 	return [items];
 }
 
-async function estimateOne(context: IExecuteFunctions, job: NewTask, control: ReturnType<typeof createRunControl>): Promise<IDataObject> {
+async function estimateOne(
+	context: IExecuteFunctions,
+	job: NewTask,
+	control: ReturnType<typeof createRunControl>,
+): Promise<IDataObject> {
 	const { request, itemIndex } = job;
 	const { model, body } = request;
-	const media = await resolveMedia({ context, itemIndex, model, body, fields: request.mediaFields, deadline: deadlineIn(request.timeoutSeconds), control });
+	const media = await resolveMedia({
+		context,
+		itemIndex,
+		model,
+		body,
+		fields: request.mediaFields,
+		deadline: deadlineIn(request.timeoutSeconds),
+		control,
+	});
 	const credits = round(expectedCost(request, media.facts));
 	const assumptions = assumptionsOf(request.body, media.facts, model.resource === 'video');
 	return {
@@ -67,18 +89,33 @@ async function estimateOne(context: IExecuteFunctions, job: NewTask, control: Re
 		expectedCredits: credits,
 		expectedUsd: usd(credits),
 		...(job.images > 1 ? { imageIndex: job.variant } : {}),
-		...(typeof body.width === 'number' && typeof body.height === 'number' ? { width: body.width, height: body.height } : {}),
-		...(request.requestedSize ? { requestedWidth: request.requestedSize.width, requestedHeight: request.requestedSize.height } : {}),
+		...(typeof body.width === 'number' && typeof body.height === 'number'
+			? { width: body.width, height: body.height }
+			: {}),
+		...(request.requestedSize
+			? {
+					requestedWidth: request.requestedSize.width,
+					requestedHeight: request.requestedSize.height,
+				}
+			: {}),
 		...(model.priceNote ? { priceNote: model.priceNote } : {}),
 		...(assumptions.length ? { assumptions } : {}),
 	};
 }
 
 /** What the estimate had to assume, where the node cannot know a size before BFL does. */
-function assumptionsOf(body: Readonly<Record<string, unknown>>, facts: MediaFacts, video: boolean): string[] {
+function assumptionsOf(
+	body: Readonly<Record<string, unknown>>,
+	facts: MediaFacts,
+	video: boolean,
+): string[] {
 	const said: string[] = [];
-	if (facts.unknownSizes > 0) said.push(`${facts.unknownSizes} input(s) BFL fetches itself, of unknown size: each counted as 4 MP, the most an input can cost`);
-	if (video && !(Number(body.duration) > 0) && facts.videoSeconds === undefined) said.push('no duration given: counted at the longest the model makes');
+	if (facts.unknownSizes > 0)
+		said.push(
+			`${facts.unknownSizes} input(s) BFL fetches itself, of unknown size: each counted as 4 MP, the most an input can cost`,
+		);
+	if (video && !(Number(body.duration) > 0) && facts.videoSeconds === undefined)
+		said.push('no duration given: counted at the longest the model makes');
 	return said;
 }
 

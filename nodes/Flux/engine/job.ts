@@ -11,7 +11,13 @@ import { itemOf, readyJson, submittedJson } from './output';
 import { expectedCost } from './price';
 import { collectRecorded } from './retry';
 import { finish, startRun, waitUntilReady, type TaskRun } from './steps';
-import { NotStarted, type CollectTask, type JobEnvironment, type NewTask, type Outcome } from './types';
+import {
+	NotStarted,
+	type CollectTask,
+	type JobEnvironment,
+	type NewTask,
+	type Outcome,
+} from './types';
 
 /**
  * One item's life, top to bottom: reserve a slot, submit (media resolved, credits reserved), wait
@@ -32,8 +38,14 @@ export async function runNewTask(env: JobEnvironment, job: NewTask): Promise<Out
 			slot.release();
 			return returnedAtOnce(env, job, answer, json);
 		}
-		if (!answer.polling_url) throw taskError(run.ctx, 'BFL accepted the task but sent no polling_url to wait on');
-		const ready = await waitUntilReady(env, job, run, { json, pollingUrl: answer.polling_url, slot, cost });
+		if (!answer.polling_url)
+			throw taskError(run.ctx, 'BFL accepted the task but sent no polling_url to wait on');
+		const ready = await waitUntilReady(env, job, run, {
+			json,
+			pollingUrl: answer.polling_url,
+			slot,
+			cost,
+		});
 		return await finish(env, job, ready, run);
 	} finally {
 		// Whatever happened: the slot is free once the task ended.
@@ -52,13 +64,28 @@ interface Submitted {
  * The media resolved into the body BFL takes (a new object, gone once sent), the balance and the
  * spend cap checked, credits reserved, the submit sent once; the task is recorded in the ledger.
  */
-async function submit(env: JobEnvironment, job: NewTask, run: TaskRun, slot: HeldSlot): Promise<Submitted> {
+async function submit(
+	env: JobEnvironment,
+	job: NewTask,
+	run: TaskRun,
+	slot: HeldSlot,
+): Promise<Submitted> {
 	const { request, itemIndex } = job;
 	const { context, control, budget, ledger } = env;
-	const media = await resolveMedia({ context, itemIndex, model: request.model, body: request.body, fields: request.mediaFields, deadline: run.deadline, control });
+	const media = await resolveMedia({
+		context,
+		itemIndex,
+		model: request.model,
+		body: request.body,
+		fields: request.mediaFields,
+		deadline: run.deadline,
+		control,
+	});
 	await env.ensureBalance();
 	const reserved = reserveCredits(env, job, expectedCost(request, media.facts));
-	const webhook = request.webhook ? { webhook_url: request.webhook.url, webhook_secret: request.webhook.secret } : {};
+	const webhook = request.webhook
+		? { webhook_url: request.webhook.url, webhook_secret: request.webhook.secret }
+		: {};
 	env.submitting.start();
 	let answer: SubmitAnswer;
 	try {
@@ -67,7 +94,10 @@ async function submit(env: JobEnvironment, job: NewTask, run: TaskRun, slot: Hel
 			body: { ...request.body, ...media.values, ...webhook },
 			deadline: run.deadline,
 			control,
-			slot: { throttled: async (retryAfterMs) => await slot.throttled(retryAfterMs, (done) => giveUpAt(env, run, done)) },
+			slot: {
+				throttled: async (retryAfterMs) =>
+					await slot.throttled(retryAfterMs, (done) => giveUpAt(env, run, done)),
+			},
 		});
 	} catch (error) {
 		budget.release(reserved);
@@ -79,7 +109,13 @@ async function submit(env: JobEnvironment, job: NewTask, run: TaskRun, slot: Hel
 	slot.accepted();
 	run.ctx.taskId = answer.id;
 	const cost = budget.settle(reserved, answer.cost ?? undefined);
-	ledger.record(job.key, { fingerprint: job.fingerprint, state: 'submitted', taskId: answer.id, pollingUrl: answer.polling_url ?? undefined, cost });
+	ledger.record(job.key, {
+		fingerprint: job.fingerprint,
+		state: 'submitted',
+		taskId: answer.id,
+		pollingUrl: answer.polling_url ?? undefined,
+		cost,
+	});
 	return { answer, json: jsonAfterSubmit(job, answer), cost };
 }
 
@@ -90,7 +126,12 @@ function jsonAfterSubmit(job: NewTask, answer: SubmitAnswer): IDataObject {
 		...submittedJson(request.model, request.operation, answer),
 		// One of several images of the item: which one (the output items keep the input's order).
 		...(job.images > 1 ? { imageIndex: job.variant } : {}),
-		...(request.requestedSize ? { requestedWidth: request.requestedSize.width, requestedHeight: request.requestedSize.height } : {}),
+		...(request.requestedSize
+			? {
+					requestedWidth: request.requestedSize.width,
+					requestedHeight: request.requestedSize.height,
+				}
+			: {}),
 	};
 }
 
@@ -98,10 +139,15 @@ function jsonAfterSubmit(job: NewTask, answer: SubmitAnswer): IDataObject {
 function reserveCredits(env: JobEnvironment, job: NewTask, expected: number): number {
 	const refusal = env.budget.refusal(expected);
 	if (refusal) {
-		throw new NodeOperationError(env.context.getNode(), `Max Credits per Execution reached: ${refusal}`, {
-			itemIndex: job.itemIndex,
-			description: 'Nothing was sent to BFL for this item. Raise "Max Credits per Execution" in the options to allow more.',
-		});
+		throw new NodeOperationError(
+			env.context.getNode(),
+			`Max Credits per Execution reached: ${refusal}`,
+			{
+				itemIndex: job.itemIndex,
+				description:
+					'Nothing was sent to BFL for this item. Raise "Max Credits per Execution" in the options to allow more.',
+			},
+		);
 	}
 	return env.budget.reserve(expected);
 }
@@ -118,7 +164,10 @@ function recordUnknown(env: JobEnvironment, job: NewTask, error: NodeApiError): 
 
 /** A throttled item waits for a slot until the run is cancelled or its deadline passes. */
 function giveUpAt(env: JobEnvironment, run: TaskRun, done: AbortSignal): Promise<never> {
-	return Promise.race([env.control.aborted, expires(run.deadline, () => throttledTooLong(run.ctx, run.deadline), done)]);
+	return Promise.race([
+		env.control.aborted,
+		expires(run.deadline, () => throttledTooLong(run.ctx, run.deadline), done),
+	]);
 }
 
 function throttledTooLong(ctx: ApiErrorContext, deadline: Deadline): Error {
@@ -131,7 +180,12 @@ function throttledTooLong(ctx: ApiErrorContext, deadline: Deadline): Error {
 }
 
 /** Wait for Result off (or a webhook): the answer right after the submit, with what to collect it by. */
-function returnedAtOnce(env: JobEnvironment, job: NewTask, answer: SubmitAnswer, json: IDataObject): Outcome {
+function returnedAtOnce(
+	env: JobEnvironment,
+	job: NewTask,
+	answer: SubmitAnswer,
+	json: IDataObject,
+): Outcome {
 	const { request } = job;
 	const webhookUrl = request.webhook?.url ?? request.body.webhook_url;
 	const returned: IDataObject = {
@@ -148,12 +202,25 @@ function returnedAtOnce(env: JobEnvironment, job: NewTask, answer: SubmitAnswer,
 export async function runCollect(env: JobEnvironment, job: CollectTask): Promise<Outcome> {
 	const taskId = new URL(job.pollingUrl).searchParams.get('id') ?? undefined;
 	const run = startRun(env, job, job.timeoutSeconds, taskId);
-	const poll: PollInput = { pollingUrl: job.pollingUrl, apiHosts: job.apiHosts, deadline: run.deadline, control: env.control, schedule: job.schedule, earlier: true };
+	const poll: PollInput = {
+		pollingUrl: job.pollingUrl,
+		apiHosts: job.apiHosts,
+		deadline: run.deadline,
+		control: env.control,
+		schedule: job.schedule,
+		earlier: true,
+	};
 	let result;
 	if (job.lookOnce) {
 		const look = await lookOnce(run.ctx, poll);
 		if (look.running) {
-			const json = { stillRunning: true, taskId: taskId ?? null, pollingUrl: job.pollingUrl, ...look.running, checkedAt: new Date().toISOString() };
+			const json = {
+				stillRunning: true,
+				taskId: taskId ?? null,
+				pollingUrl: job.pollingUrl,
+				...look.running,
+				checkedAt: new Date().toISOString(),
+			};
 			return { running: itemOf(env.settings.presenter.item(json), job.itemIndex) };
 		}
 		result = look.ready;
@@ -161,7 +228,12 @@ export async function runCollect(env: JobEnvironment, job: CollectTask): Promise
 		result = await waitForResult(run.ctx, poll);
 	}
 	const video = /\.mp4(\?|$)/i.test(result.sample);
-	const ready = readyJson({ taskId: taskId ?? null, pollingUrl: job.pollingUrl, cost: null }, {}, result, video);
+	const ready = readyJson(
+		{ taskId: taskId ?? null, pollingUrl: job.pollingUrl, cost: null },
+		{},
+		result,
+		video,
+	);
 	if (env.control.signal.aborted) throw cancelled(env.control);
 	return await finish(env, job, ready, run);
 }

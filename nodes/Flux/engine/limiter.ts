@@ -233,7 +233,10 @@ export class HeldSlot {
 	 * BFL answered 429: the slot goes back, and the item waits at the head of the queue for another
 	 * until `giveUp(done)` rejects; `done` aborts once the wait is over.
 	 */
-	async throttled(retryAfterMs: number | undefined, giveUp: (done: AbortSignal) => Promise<never>): Promise<void> {
+	async throttled(
+		retryAfterMs: number | undefined,
+		giveUp: (done: AbortSignal) => Promise<never>,
+	): Promise<void> {
 		this.holding = false;
 		this.slots.throttled(retryAfterMs);
 		const done = new AbortController();

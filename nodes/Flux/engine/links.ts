@@ -15,13 +15,19 @@ import type { SigningHelpers } from '../transport/download';
 export const LASTING_LINK_HOURS = 24;
 
 /** A signed link to a stored result, or nothing when n8n cannot sign one. */
-export function lastingLink(context: IExecuteFunctions, binary: IBinaryData): IDataObject | undefined {
+export function lastingLink(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+): IDataObject | undefined {
 	const sign = (context.helpers as SigningHelpers).createBinarySignedUrl;
 	if (!binary.id || typeof sign !== 'function') return undefined;
 	try {
 		const url = sign.call(context.helpers, binary, `${LASTING_LINK_HOURS}h`);
 		if (!/^https?:\/\//i.test(url)) return undefined; // no base URL known to n8n
-		return { lastingUrl: url, lastingUrlExpiresAt: new Date(Date.now() + LASTING_LINK_HOURS * 3_600_000).toISOString() };
+		return {
+			lastingUrl: url,
+			lastingUrlExpiresAt: new Date(Date.now() + LASTING_LINK_HOURS * 3_600_000).toISOString(),
+		};
 	} catch {
 		return undefined;
 	}

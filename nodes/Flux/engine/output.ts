@@ -1,7 +1,12 @@
 import type { IDataObject, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
 import type { ModelSpec } from '../models';
-import type { ModerationOutcome, ReadyResult, SubmitAnswer, TaskFailure } from '../transport/answers';
+import type {
+	ModerationOutcome,
+	ReadyResult,
+	SubmitAnswer,
+	TaskFailure,
+} from '../transport/answers';
 import { signedUrlExpiry } from '../transport/download';
 
 /**
@@ -26,7 +31,11 @@ export const WORKFLOW_PRESENTER: Presenter = {
 	error: (error, model) => errorJson(error, undefined, model),
 };
 
-export function itemOf(json: IDataObject, itemIndex: number, binary?: INodeExecutionData['binary']): INodeExecutionData {
+export function itemOf(
+	json: IDataObject,
+	itemIndex: number,
+	binary?: INodeExecutionData['binary'],
+): INodeExecutionData {
 	return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
 }
 
@@ -42,7 +51,11 @@ export function errorJson(error: Error, taskId?: string, model?: string): IDataO
 }
 
 /** A moderated item on the Moderated output: the error, BFL's reasons and what to change. */
-export function moderatedJson(error: TaskFailure, model: string | undefined, prompt: unknown): IDataObject {
+export function moderatedJson(
+	error: TaskFailure,
+	model: string | undefined,
+	prompt: unknown,
+): IDataObject {
 	const moderation = error.moderation as ModerationOutcome;
 	return {
 		...errorJson(error, undefined, model),
@@ -55,14 +68,22 @@ export function moderatedJson(error: TaskFailure, model: string | undefined, pro
 }
 
 /** Expiry of a signed result URL: its `se=` parameter, else a lifetime after the task ended. */
-export function sampleExpiry(sample: string, endTime: number | null | undefined, video: boolean): string {
+export function sampleExpiry(
+	sample: string,
+	endTime: number | null | undefined,
+	video: boolean,
+): string {
 	const signed = signedUrlExpiry(sample);
 	if (signed) return signed.toISOString();
 	const ended = endTime ? endTime * 1000 : Date.now();
 	return new Date(ended + (video ? VIDEO_SAMPLE_LIFETIME_MS : SAMPLE_LIFETIME_MS)).toISOString();
 }
 
-export function submittedJson(model: ModelSpec, operation: string, submitted: SubmitAnswer): IDataObject {
+export function submittedJson(
+	model: ModelSpec,
+	operation: string,
+	submitted: SubmitAnswer,
+): IDataObject {
 	return {
 		taskId: submitted.id,
 		model: model.id,
@@ -93,7 +114,9 @@ export function readyJson(
 		...(result.draft_cache ? { draftCache: result.draft_cache } : {}),
 		// Several outputs of one task (FLUX 3 Video drafts): the first is the item's, all are listed.
 		...(result.samples && result.samples.length > 1 ? { sampleUrls: result.samples } : {}),
-		...(result.draft_caches && result.draft_caches.length > 1 ? { draftCaches: result.draft_caches } : {}),
+		...(result.draft_caches && result.draft_caches.length > 1
+			? { draftCaches: result.draft_caches }
+			: {}),
 		polls: result.polls,
 		...(result.unknownStatuses ? { unknownStatuses: result.unknownStatuses } : {}),
 	};

@@ -19,7 +19,10 @@ export async function storeResult(
 	const binary = await downloadResult(ctx, url, fileBaseName, deadline, control);
 	const described = describeDownload(binary, await binaryHead(ctx.context, binary), fileBaseName);
 	if (!described) {
-		throw taskError(ctx, `The result URL did not return an image or video (${binary.mimeType}, ${binary.fileSize})`);
+		throw taskError(
+			ctx,
+			`The result URL did not return an image or video (${binary.mimeType}, ${binary.fileSize})`,
+		);
 	}
 	if (!binary.fileExtension) binary.fileExtension = extensionOf(binary.mimeType);
 	return { binary, described };
@@ -27,5 +30,12 @@ export async function storeResult(
 
 /** The base of a Ready item whose task this node did not submit (a FLUX Trigger callback): what is unknown is null. */
 export function unsubmittedJson(taskId: string | undefined): IDataObject {
-	return { taskId: taskId ?? null, model: null, operation: null, cost: null, inputMp: null, outputMp: null };
+	return {
+		taskId: taskId ?? null,
+		model: null,
+		operation: null,
+		cost: null,
+		inputMp: null,
+		outputMp: null,
+	};
 }

@@ -89,7 +89,8 @@ class Run {
 	/** Runs one job to its item, its Moderated item, its error item, or the run's first failure. */
 	async settle(job: Job): Promise<void> {
 		try {
-			const outcome = job.kind === 'new' ? await runNewTask(this.env, job) : await runCollect(this.env, job);
+			const outcome =
+				job.kind === 'new' ? await runNewTask(this.env, job) : await runCollect(this.env, job);
 			if (outcome.item) this.results.set(job.key, outcome.item);
 			if (outcome.moderated) this.moderated.push(outcome.moderated);
 			if (outcome.running && this.settings.routeRunning) this.running.push(outcome.running);
@@ -103,7 +104,10 @@ class Run {
 				const prompt = job.kind === 'new' ? job.request.body.prompt : undefined;
 				this.moderated.push(itemOf(moderatedJson(error, model, prompt), job.itemIndex));
 			} else if (this.settings.continueOnFail) {
-				this.results.set(job.key, itemOf(this.settings.presenter.error(error, model), job.itemIndex));
+				this.results.set(
+					job.key,
+					itemOf(this.settings.presenter.error(error, model), job.itemIndex),
+				);
 			} else {
 				this.stop({ itemIndex: job.itemIndex, error });
 			}
@@ -137,18 +141,29 @@ class Run {
 			const item = this.results.get(job.key);
 			if (item) byItem.set(job.itemIndex, [...(byItem.get(job.itemIndex) ?? []), item]);
 		}
-		const output = Array.from({ length: early.length }, (_, index) => (early[index] ? [early[index]] : (byItem.get(index) ?? []))).flat();
+		const output = Array.from({ length: early.length }, (_, index) =>
+			early[index] ? [early[index]] : (byItem.get(index) ?? []),
+		).flat();
 		const expected = early.filter(Boolean).length + jobs.length;
-		if (this.control.signal.aborted || output.length + this.moderated.length + this.running.length < expected) {
+		if (
+			this.control.signal.aborted ||
+			output.length + this.moderated.length + this.running.length < expected
+		) {
 			throw new NodeOperationError(node, 'The execution was cancelled before every item was done');
 		}
 		if (this.settings.reportExecutionCost) {
 			// The execution's total so far, across every FLUX node of the workflow.
-			for (const item of output) if (item.json.taskId && !item.json.error) item.json.executionCost = this.env.budget.spent;
+			for (const item of output)
+				if (item.json.taskId && !item.json.error) item.json.executionCost = this.env.budget.spent;
 		}
 		// Done, then Moderated and Still Running where the node has them (v2/description.ts's outputs).
-		const byInput = (items: INodeExecutionData[]) => items.sort((a, b) => pairedIndex(a) - pairedIndex(b));
-		return [output, ...(this.settings.routeModerated ? [byInput(this.moderated)] : []), ...(this.settings.routeRunning ? [byInput(this.running)] : [])];
+		const byInput = (items: INodeExecutionData[]) =>
+			items.sort((a, b) => pairedIndex(a) - pairedIndex(b));
+		return [
+			output,
+			...(this.settings.routeModerated ? [byInput(this.moderated)] : []),
+			...(this.settings.routeRunning ? [byInput(this.running)] : []),
+		];
 	}
 
 	private slotsFor(bucket: ConcurrencyBucket): TaskSlots {
@@ -192,8 +207,16 @@ function pairedIndex(item: INodeExecutionData): number {
 	return typeof paired === 'object' && paired && !Array.isArray(paired) ? paired.item : 0;
 }
 
-async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum: number): Promise<void> {
-	const answer = (await apiCall({ context, itemIndex: 0 }, { method: 'GET', url: `${baseUrl}/v1/credits` }, 'checking the credit balance')) as {
+async function checkBalance(
+	context: IExecuteFunctions,
+	baseUrl: string,
+	minimum: number,
+): Promise<void> {
+	const answer = (await apiCall(
+		{ context, itemIndex: 0 },
+		{ method: 'GET', url: `${baseUrl}/v1/credits` },
+		'checking the credit balance',
+	)) as {
 		credits?: unknown;
 	};
 	const credits = Number(answer?.credits);
@@ -201,7 +224,9 @@ async function checkBalance(context: IExecuteFunctions, baseUrl: string, minimum
 		throw new NodeOperationError(
 			context.getNode(),
 			`The BFL account has ${Number.isFinite(credits) ? credits : 'an unknown number of'} credits, below the Minimum Balance of ${minimum}: nothing was submitted`,
-			{ description: 'Top up at https://dashboard.bfl.ai, or lower Minimum Balance in the options.' },
+			{
+				description: 'Top up at https://dashboard.bfl.ai, or lower Minimum Balance in the options.',
+			},
 		);
 	}
 }

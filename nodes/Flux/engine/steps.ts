@@ -24,8 +24,17 @@ export interface TaskRun {
 	startedAt: number;
 }
 
-export function startRun(env: JobEnvironment, job: Job, timeoutSeconds: number, taskId?: string): TaskRun {
-	return { ctx: { context: env.context, itemIndex: job.itemIndex, taskId }, deadline: deadlineIn(timeoutSeconds), startedAt: Date.now() };
+export function startRun(
+	env: JobEnvironment,
+	job: Job,
+	timeoutSeconds: number,
+	taskId?: string,
+): TaskRun {
+	return {
+		ctx: { context: env.context, itemIndex: job.itemIndex, taskId },
+		deadline: deadlineIn(timeoutSeconds),
+		startedAt: Date.now(),
+	};
 }
 
 export interface WaitInput {
@@ -40,7 +49,12 @@ export interface WaitInput {
 }
 
 /** Polls until the task ends (the slot is given back then) and records it; the Ready item's JSON. */
-export async function waitUntilReady(env: JobEnvironment, job: NewTask, run: TaskRun, input: WaitInput): Promise<IDataObject> {
+export async function waitUntilReady(
+	env: JobEnvironment,
+	job: NewTask,
+	run: TaskRun,
+	input: WaitInput,
+): Promise<IDataObject> {
 	const { model, body } = job.request;
 	let result: ReadyResult | undefined;
 	let failure: unknown;
@@ -54,11 +68,19 @@ export async function waitUntilReady(env: JobEnvironment, job: NewTask, run: Tas
 		recordFailure(env, job, failure as TaskFailure);
 		throw asNodeError(env.context.getNode(), failure, job.itemIndex);
 	}
-	if (typeof result.settledCost === 'number' && input.cost !== undefined && result.settledCost !== input.cost) {
+	if (
+		typeof result.settledCost === 'number' &&
+		input.cost !== undefined &&
+		result.settledCost !== input.cost
+	) {
 		env.budget.adjust(input.cost, result.settledCost);
 	}
 	const ready = readyJson(input.json, body, result, model.resource === 'video');
-	env.ledger.update(job.key, { state: 'ready', json: ready, cost: typeof ready.cost === 'number' ? ready.cost : input.cost });
+	env.ledger.update(job.key, {
+		state: 'ready',
+		json: ready,
+		cost: typeof ready.cost === 'number' ? ready.cost : input.cost,
+	});
 	return ready;
 }
 
@@ -80,7 +102,10 @@ function pollInput(env: JobEnvironment, job: NewTask, run: TaskRun, input: WaitI
 			observe: (age) => env.durations.observe(similar, age),
 			changed: () => env.durations.changed(similar),
 		},
-		safetyTolerance: typeof request.body.safety_tolerance === 'number' ? request.body.safety_tolerance : Number(safetyField?.default),
+		safetyTolerance:
+			typeof request.body.safety_tolerance === 'number'
+				? request.body.safety_tolerance
+				: Number(safetyField?.default),
 		maxSafetyTolerance: safetyField && 'max' in safetyField ? safetyField.max : undefined,
 	};
 }
@@ -88,7 +113,15 @@ function pollInput(env: JobEnvironment, job: NewTask, run: TaskRun, input: WaitI
 /** Tasks with the same model and size take about as long. */
 function durationKey({ request }: NewTask): string {
 	const { body } = request;
-	return [request.model.id, request.operation, body.width, body.height, body.aspect_ratio, body.resolution, body.duration].join('|');
+	return [
+		request.model.id,
+		request.operation,
+		body.width,
+		body.height,
+		body.aspect_ratio,
+		body.resolution,
+		body.duration,
+	].join('|');
 }
 
 /** Moderation of the same request is final; a generation error is worth a new task; anything else keeps the task to collect. */
@@ -96,7 +129,11 @@ function recordFailure(env: JobEnvironment, job: NewTask, error: TaskFailure): v
 	if (error.moderation) {
 		env.ledger.update(job.key, {
 			state: 'final',
-			error: { message: error.message, description: error.description ?? undefined, moderated: { ...error.moderation } },
+			error: {
+				message: error.message,
+				description: error.description ?? undefined,
+				moderated: { ...error.moderation },
+			},
 		});
 	} else if (error.taskStatus) {
 		env.ledger.forget(job.key);
@@ -105,7 +142,12 @@ function recordFailure(env: JobEnvironment, job: NewTask, error: TaskFailure): v
 }
 
 /** The download (unless turned off) and the item's final JSON. */
-export async function finish(env: JobEnvironment, job: Job, ready: IDataObject, run: TaskRun): Promise<Outcome> {
+export async function finish(
+	env: JobEnvironment,
+	job: Job,
+	ready: IDataObject,
+	run: TaskRun,
+): Promise<Outcome> {
 	const { download, binaryPropertyName } = job.kind === 'new' ? job.request : job;
 	const json: IDataObject = { ...ready };
 	const present = env.settings.presenter.item;
@@ -122,12 +164,21 @@ export async function finish(env: JobEnvironment, job: Job, ready: IDataObject, 
 	await env.downloads.acquire(env.control.aborted);
 	let stored: Awaited<ReturnType<typeof storeResult>>;
 	try {
-		stored = await storeResult(run.ctx, String(json.sampleUrl), fileBaseName, run.deadline, env.control);
+		stored = await storeResult(
+			run.ctx,
+			String(json.sampleUrl),
+			fileBaseName,
+			run.deadline,
+			env.control,
+		);
 	} finally {
 		env.downloads.release();
 	}
 	Object.assign(json, stored.described, { elapsedSeconds: (Date.now() - run.startedAt) / 1000 });
 	const binary = stored.binary;
-	if (lasting) return { item: itemOf(present({ ...json, ...lastingLink(env.context, binary) }), job.itemIndex) };
+	if (lasting)
+		return {
+			item: itemOf(present({ ...json, ...lastingLink(env.context, binary) }), job.itemIndex),
+		};
 	return { item: itemOf(present(json), job.itemIndex, { [binaryPropertyName]: binary }) };
 }

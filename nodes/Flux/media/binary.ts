@@ -31,7 +31,11 @@ export async function binaryHead(
 }
 
 /** Fixes the binary's name and type from its bytes (the delivery host's Content-Type may be off). */
-export function describeDownload(binary: IBinaryData, head: Buffer, fileBaseName: string): IDataObject | undefined {
+export function describeDownload(
+	binary: IBinaryData,
+	head: Buffer,
+	fileBaseName: string,
+): IDataObject | undefined {
 	const info = sniffMedia(head);
 	if (!info) return undefined;
 	if (info.mimeType !== binary.mimeType || !binary.fileName?.endsWith(`.${info.extension}`)) {
@@ -42,7 +46,9 @@ export function describeDownload(binary: IBinaryData, head: Buffer, fileBaseName
 	return {
 		...(info.width ? { width: info.width } : {}),
 		...(info.height ? { height: info.height } : {}),
-		...('durationSeconds' in info && info.durationSeconds !== undefined ? { videoSeconds: Math.round(info.durationSeconds * 100) / 100 } : {}),
+		...('durationSeconds' in info && info.durationSeconds !== undefined
+			? { videoSeconds: Math.round(info.durationSeconds * 100) / 100 }
+			: {}),
 		mimeType: info.mimeType,
 		fileName: binary.fileName,
 		fileSize: binary.bytes ?? null,

@@ -8,7 +8,12 @@ export interface ImageInfo {
 }
 
 function pngInfo(bytes: Buffer): ImageInfo {
-	return { mimeType: 'image/png', extension: 'png', width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+	return {
+		mimeType: 'image/png',
+		extension: 'png',
+		width: bytes.readUInt32BE(16),
+		height: bytes.readUInt32BE(20),
+	};
 }
 
 function jpegInfo(bytes: Buffer): ImageInfo {
@@ -48,12 +53,22 @@ function webpInfo(bytes: Buffer): ImageInfo {
 /** Recognises PNG, JPEG, WebP and GIF by their first bytes; undefined for anything else. */
 export function sniffImage(bytes: Buffer): ImageInfo | undefined {
 	if (bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47) return pngInfo(bytes);
-	if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return jpegInfo(bytes);
-	if (bytes.length >= 16 && bytes.toString('ascii', 0, 4) === 'RIFF' && bytes.toString('ascii', 8, 12) === 'WEBP') {
+	if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+		return jpegInfo(bytes);
+	if (
+		bytes.length >= 16 &&
+		bytes.toString('ascii', 0, 4) === 'RIFF' &&
+		bytes.toString('ascii', 8, 12) === 'WEBP'
+	) {
 		return webpInfo(bytes);
 	}
 	if (bytes.length >= 10 && bytes.toString('ascii', 0, 4) === 'GIF8') {
-		return { mimeType: 'image/gif', extension: 'gif', width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8) };
+		return {
+			mimeType: 'image/gif',
+			extension: 'gif',
+			width: bytes.readUInt16LE(6),
+			height: bytes.readUInt16LE(8),
+		};
 	}
 	return undefined;
 }

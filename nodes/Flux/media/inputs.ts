@@ -1,6 +1,13 @@
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-import { fieldLabel, limitsOf, MEGAPIXEL, type MediaField, type MediaLimits, type ModelSpec } from '../models';
+import {
+	fieldLabel,
+	limitsOf,
+	MEGAPIXEL,
+	type MediaField,
+	type MediaLimits,
+	type ModelSpec,
+} from '../models';
 import { cancelled, type Deadline, type RunControl } from '../transport/clock';
 import { fetchLimited, TooLarge } from '../transport/download';
 import { asNodeError } from '../transport/errors';
@@ -85,7 +92,12 @@ interface Entry {
 }
 
 /** One entry: a binary property name, a URL or a data URL → base64 or the URL as is. */
-async function resolveOne(input: ResolveInput, field: MediaField, reference: string, facts: MediaFacts): Promise<string> {
+async function resolveOne(
+	input: ResolveInput,
+	field: MediaField,
+	reference: string,
+	facts: MediaFacts,
+): Promise<string> {
 	const entry: Entry = { input, field, limits: limitsOf(field), facts };
 	if (HTTP_URL.test(reference)) return await fromUrl(entry, reference);
 	const dataUrl = DATA_URL.exec(reference);
@@ -121,8 +133,13 @@ function checked({ input, field, limits, facts }: Entry, bytes: Buffer, source: 
  * lists) judges every URL an input names, before it is fetched or handed to BFL: an AI agent, or a
  * prompt-injected one, chooses these. Protection off, or an n8n without the helper (1.x): no check.
  */
-async function refusedByEgressRules(context: IExecuteFunctions, url: string): Promise<Error | undefined> {
-	const helpers = context.helpers as Partial<Pick<IExecuteFunctions['helpers'], 'getSecureEgressFilter'>>;
+async function refusedByEgressRules(
+	context: IExecuteFunctions,
+	url: string,
+): Promise<Error | undefined> {
+	const helpers = context.helpers as Partial<
+		Pick<IExecuteFunctions['helpers'], 'getSecureEgressFilter'>
+	>;
 	if (typeof helpers.getSecureEgressFilter !== 'function') return undefined;
 	const verdict = await helpers.getSecureEgressFilter().validateUrl(url);
 	return verdict.ok ? undefined : verdict.error;
@@ -150,14 +167,20 @@ async function fromUrl(entry: Entry, url: string): Promise<string> {
 			deadline: input.deadline,
 			control: input.control,
 			// Refuse by the bytes as soon as the first ones arrive, whatever the extension says.
-			accept: field.media === 'bundle' ? undefined : (head) => !checkShape(field, input.model, { maxBytes: limits.maxBytes }, sniffMedia(head), url),
+			accept:
+				field.media === 'bundle'
+					? undefined
+					: (head) =>
+							!checkShape(field, input.model, { maxBytes: limits.maxBytes }, sniffMedia(head), url),
 		});
 	} catch (error) {
 		failure = error;
 	}
 	if (input.control.signal.aborted) throw cancelled(input.control);
-	if (failure instanceof TooLarge) throw sizeProblem(field, input.model, limits, failure.bytes, failure.atLeast);
-	if (failure || !bytes) throw new MediaError(`could not download ${url}: ${(failure as Error)?.message ?? 'no data'}`);
+	if (failure instanceof TooLarge)
+		throw sizeProblem(field, input.model, limits, failure.bytes, failure.atLeast);
+	if (failure || !bytes)
+		throw new MediaError(`could not download ${url}: ${(failure as Error)?.message ?? 'no data'}`);
 	return checked(entry, bytes, url);
 }
 
@@ -181,7 +204,13 @@ async function fromBinary(entry: Entry, name: string): Promise<string> {
 	if (size > limits.maxBytes) throw sizeProblem(field, model, limits, size);
 	if (field.media === 'image') {
 		// An image's header tells its kind and size; a video's length may sit at its end.
-		const problem = checkShape(field, model, limits, sniffMedia(await binaryHead(context, binary)), source);
+		const problem = checkShape(
+			field,
+			model,
+			limits,
+			sniffMedia(await binaryHead(context, binary)),
+			source,
+		);
 		if (problem) throw problem;
 	}
 	return checked(entry, await context.helpers.getBinaryDataBuffer(itemIndex, name), source);
@@ -208,22 +237,36 @@ export async function resolveMedia(input: ResolveInput): Promise<ResolvedMedia> 
 		try {
 			values[field.api] = await resolveValue(input, field, value, facts);
 		} catch (error) {
-			if (!(error instanceof MediaError)) throw asNodeError(input.context.getNode(), error, input.itemIndex);
-			throw new NodeOperationError(input.context.getNode(), `${fieldLabel(field)}: ${error.message}`, {
-				itemIndex: input.itemIndex,
-				description: error.description ?? 'Nothing was sent to BFL.',
-			});
+			if (!(error instanceof MediaError))
+				throw asNodeError(input.context.getNode(), error, input.itemIndex);
+			throw new NodeOperationError(
+				input.context.getNode(),
+				`${fieldLabel(field)}: ${error.message}`,
+				{
+					itemIndex: input.itemIndex,
+					description: error.description ?? 'Nothing was sent to BFL.',
+				},
+			);
 		}
 	}
 	checkSizes(input, facts);
 	return { values, facts };
 }
 
-async function resolveValue(input: ResolveInput, field: MediaField, value: MediaValue, facts: MediaFacts): Promise<MediaValue> {
+async function resolveValue(
+	input: ResolveInput,
+	field: MediaField,
+	value: MediaValue,
+	facts: MediaFacts,
+): Promise<MediaValue> {
 	if (!Array.isArray(value)) return await resolveOne(input, field, value, facts);
 	const resolved: Array<string | TimedEntry> = [];
 	for (const entry of value) {
-		resolved.push(Array.isArray(entry) ? [entry[0], await resolveOne(input, field, entry[1], facts)] : await resolveOne(input, field, entry, facts));
+		resolved.push(
+			Array.isArray(entry)
+				? [entry[0], await resolveOne(input, field, entry[1], facts)]
+				: await resolveOne(input, field, entry, facts),
+		);
 	}
 	return resolved;
 }

@@ -124,7 +124,11 @@ function movieDuration(bytes: Buffer, moov: Box): number | undefined {
 		if (duration === 0xffffffff) return undefined; // "unknown"
 	} else if (boxVersion === 1 && mvhd.start + 32 <= end) {
 		timescale = bytes.readUInt32BE(mvhd.start + 20);
-		if (bytes.readUInt32BE(mvhd.start + 24) === 0xffffffff && bytes.readUInt32BE(mvhd.start + 28) === 0xffffffff) return undefined;
+		if (
+			bytes.readUInt32BE(mvhd.start + 24) === 0xffffffff &&
+			bytes.readUInt32BE(mvhd.start + 28) === 0xffffffff
+		)
+			return undefined;
 		duration = uint64(bytes, mvhd.start + 24);
 	} else {
 		return undefined;
@@ -136,8 +140,10 @@ function movieDuration(bytes: Buffer, moov: Box): number | undefined {
 		const mehd = mvex && child(bytes, mvex, 'mehd');
 		if (mehd) {
 			const mehdEnd = readableEnd(bytes, mehd);
-			if (mehd.start + 8 <= mehdEnd && bytes[mehd.start] === 0) duration = bytes.readUInt32BE(mehd.start + 4);
-			else if (mehd.start + 12 <= mehdEnd && bytes[mehd.start] === 1) duration = uint64(bytes, mehd.start + 4);
+			if (mehd.start + 8 <= mehdEnd && bytes[mehd.start] === 0)
+				duration = bytes.readUInt32BE(mehd.start + 4);
+			else if (mehd.start + 12 <= mehdEnd && bytes[mehd.start] === 1)
+				duration = uint64(bytes, mehd.start + 4);
 		}
 		if (duration === 0) return undefined;
 	}
@@ -178,7 +184,10 @@ function sampleEntrySize(bytes: Buffer, mdia: Box): { width: number; height: num
 	// width and height 24 bytes into its payload.
 	const entry = boxes(bytes, stsd.start + 8, stsd.end).next().value;
 	if (!entry || entry.start + 28 > readableEnd(bytes, entry)) return undefined;
-	return { width: bytes.readUInt16BE(entry.start + 24), height: bytes.readUInt16BE(entry.start + 26) };
+	return {
+		width: bytes.readUInt16BE(entry.start + 24),
+		height: bytes.readUInt16BE(entry.start + 26),
+	};
 }
 
 function trackInfo(bytes: Buffer, trak: Box): TrackInfo {
@@ -186,10 +195,12 @@ function trackInfo(bytes: Buffer, trak: Box): TrackInfo {
 	const mdia = child(bytes, trak, 'mdia');
 	const hdlr = mdia && child(bytes, mdia, 'hdlr');
 	// hdlr: version/flags, pre_defined, handler_type.
-	if (hdlr && hdlr.start + 12 <= readableEnd(bytes, hdlr)) info.handler = bytes.toString('latin1', hdlr.start + 8, hdlr.start + 12);
+	if (hdlr && hdlr.start + 12 <= readableEnd(bytes, hdlr))
+		info.handler = bytes.toString('latin1', hdlr.start + 8, hdlr.start + 12);
 	const tkhd = child(bytes, trak, 'tkhd');
 	let size = tkhd && trackHeaderSize(bytes, tkhd);
-	if ((!size || !size.width || !size.height) && mdia && info.handler === 'vide') size = sampleEntrySize(bytes, mdia) ?? size;
+	if ((!size || !size.width || !size.height) && mdia && info.handler === 'vide')
+		size = sampleEntrySize(bytes, mdia) ?? size;
 	if (size && size.width > 0 && size.height > 0) {
 		info.width = size.width;
 		info.height = size.height;
@@ -217,13 +228,20 @@ export function sniffMp4(bytes: Buffer): VideoInfo | undefined {
 	const durationSeconds = movieDuration(bytes, moov);
 	if (durationSeconds !== undefined) info.durationSeconds = durationSeconds;
 	const tracks: TrackInfo[] = [];
-	for (const box of boxes(bytes, moov.start, moov.end)) if (box.type === 'trak') tracks.push(trackInfo(bytes, box));
+	for (const box of boxes(bytes, moov.start, moov.end))
+		if (box.type === 'trak') tracks.push(trackInfo(bytes, box));
 	// A whole moov whose tracks all have a known handler, none of them video: audio only.
 	const complete = moov.end <= bytes.length;
-	if (complete && tracks.length > 0 && tracks.every((track) => track.handler !== undefined && track.handler !== 'vide')) {
+	if (
+		complete &&
+		tracks.length > 0 &&
+		tracks.every((track) => track.handler !== undefined && track.handler !== 'vide')
+	) {
 		return undefined;
 	}
-	const video = tracks.find((track) => track.handler === 'vide') ?? tracks.find((track) => track.handler === undefined);
+	const video =
+		tracks.find((track) => track.handler === 'vide') ??
+		tracks.find((track) => track.handler === undefined);
 	if (video?.width !== undefined && video.height !== undefined) {
 		info.width = video.width;
 		info.height = video.height;

@@ -12,16 +12,23 @@ import type { MediaFacts, ResolveInput } from './inputs';
 export function checkSizes(input: ResolveInput, facts: MediaFacts): void {
 	const { model, body, context, itemIndex } = input;
 	const fail = (field: MediaField | undefined, message: string) =>
-		new NodeOperationError(context.getNode(), `${field ? `${fieldLabel(field)}: ` : ''}${message}`, {
-			itemIndex,
-			description: 'Nothing was sent to BFL.',
-		});
+		new NodeOperationError(
+			context.getNode(),
+			`${field ? `${fieldLabel(field)}: ` : ''}${message}`,
+			{
+				itemIndex,
+				description: 'Nothing was sent to BFL.',
+			},
+		);
 	for (const field of input.fields) {
 		const other = field.sameSizeAs;
 		const size = facts.sizes[field.api];
 		const expected = other ? facts.sizes[other] : undefined;
 		if (size && expected && (size.width !== expected.width || size.height !== expected.height)) {
-			throw fail(field, `the mask is ${size.width}×${size.height} but the image is ${expected.width}×${expected.height}; they must be the same size`);
+			throw fail(
+				field,
+				`the mask is ${size.width}×${size.height} but the image is ${expected.width}×${expected.height}; they must be the same size`,
+			);
 		}
 	}
 	if (model.totalMegapixels && facts.unknownSizes === 0) {
@@ -37,7 +44,11 @@ export function checkSizes(input: ResolveInput, facts: MediaFacts): void {
 }
 
 /** The output's megapixels as BFL will choose them, from the body and the first input. */
-export function outputMegapixels(model: ModelSpec, body: Readonly<Record<string, unknown>>, facts: Pick<MediaFacts, 'sizes'>): number {
+export function outputMegapixels(
+	model: ModelSpec,
+	body: Readonly<Record<string, unknown>>,
+	facts: Pick<MediaFacts, 'sizes'>,
+): number {
 	const width = Number(body.width);
 	const height = Number(body.height);
 	if (width > 0 && height > 0) return (width * height) / MEGAPIXEL;

@@ -18,9 +18,11 @@ import type {
 export const SEED_MAX = 4294967295;
 export const FOUR_MP = 2048 * 2048;
 
-export const ASPECT_RATIO_HELP = 'Width:height between 21:9 and 9:21; the image stays at about the same pixel count';
+export const ASPECT_RATIO_HELP =
+	'Width:height between 21:9 and 9:21; the image stays at about the same pixel count';
 
-const SOURCE_HINT = 'The name of a binary property of the input item (e.g. data), or an http(s) URL';
+const SOURCE_HINT =
+	'The name of a binary property of the input item (e.g. data), or an http(s) URL';
 
 export function prompt(required: boolean, description?: string): StringField {
 	return {
@@ -45,7 +47,8 @@ export function seed(): NumberField {
 		max: SEED_MAX,
 		default: 0,
 		advanced: true,
-		description: 'The same seed, prompt and settings give the same image. Leave out for a random seed.',
+		description:
+			'The same seed, prompt and settings give the same image. Leave out for a random seed.',
 	};
 }
 
@@ -182,7 +185,12 @@ export function imagePrompt(): MediaField {
 }
 
 export function aspectRatio(defaultValue: string): FieldSpec {
-	return { api: 'aspect_ratio', kind: 'aspectRatio', default: defaultValue, description: ASPECT_RATIO_HELP };
+	return {
+		api: 'aspect_ratio',
+		kind: 'aspectRatio',
+		default: defaultValue,
+		description: ASPECT_RATIO_HELP,
+	};
 }
 
 export function finetune(defaultStrength: number, maxStrength = 2): FieldSpec[] {
@@ -218,8 +226,17 @@ export function user(): StringField {
 }
 
 /** Seed, safety tolerance, output format and webhook: the fields most endpoints end with. */
-export function common(maxSafetyTolerance: number, formats: string[], defaultFormat: string): FieldSpec[] {
-	return [seed(), safetyTolerance(maxSafetyTolerance), outputFormat(formats, defaultFormat), ...webhook()];
+export function common(
+	maxSafetyTolerance: number,
+	formats: string[],
+	defaultFormat: string,
+): FieldSpec[] {
+	return [
+		seed(),
+		safetyTolerance(maxSafetyTolerance),
+		outputFormat(formats, defaultFormat),
+		...webhook(),
+	];
 }
 
 /** BFL's OpenAPI document: one output_format enum for every endpoint it serves (bfl-api-2026-12.md). */
@@ -229,7 +246,8 @@ export const RETIRED_FORMATS = ['jpeg', 'png'];
 
 /** Price of one credit-per-megapixel model: the first output MP, each extra output MP, each input MP. */
 export function perMegapixel(first: number, extra: number): (input: PriceInput) => number {
-	return ({ outputMp, inputMp }) => roundCredits(first + Math.max(0, outputMp - 1) * extra + inputMp * extra);
+	return ({ outputMp, inputMp }) =>
+		roundCredits(first + Math.max(0, outputMp - 1) * extra + inputMp * extra);
 }
 
 export function flat(credits: number): () => number {

@@ -86,12 +86,18 @@ export function fillFields(): FieldSpec[] {
 	];
 }
 
-function kontextModel(id: string, displayName: string, maxOnly: boolean, credits: number): ModelSpec {
+function kontextModel(
+	id: string,
+	displayName: string,
+	maxOnly: boolean,
+	credits: number,
+): ModelSpec {
 	return {
 		id,
 		displayName,
 		// BFL's OpenAPI marks both Kontext endpoints deprecated and its docs point to FLUX.2 [pro].
-		description: 'Deprecated by BFL (use FLUX.2 [pro]); FLUX.1 Kontext: text-to-image and in-context editing, about 1 MP',
+		description:
+			'Deprecated by BFL (use FLUX.2 [pro]); FLUX.1 Kontext: text-to-image and in-context editing, about 1 MP',
 		deprecatedFor: 'flux-2-pro',
 		resource: 'image',
 		operations: ['generate', 'edit'],
@@ -137,7 +143,13 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		bucket: 'standard',
 		requireOneOf: ['prompt', 'image_prompt'],
 		price: flat(4),
-		fields: [prompt(false), ...flux1Size(), imagePrompt(), promptUpsampling(false), ...common(6, MODERN_FORMATS, 'jpeg')],
+		fields: [
+			prompt(false),
+			...flux1Size(),
+			imagePrompt(),
+			promptUpsampling(false),
+			...common(6, MODERN_FORMATS, 'jpeg'),
+		],
 	},
 	{
 		id: 'flux-dev',
@@ -180,7 +192,7 @@ export const FLUX1_MODELS: ModelSpec[] = [
 		versions: [1, 2],
 		bucket: 'standard',
 		price: flat(5),
-		priceNote: 'not on BFL\'s pricing page: an older third-party figure',
+		priceNote: "not on BFL's pricing page: an older third-party figure",
 		fields: [
 			image('image', true, 'The image to expand'),
 			...['top', 'bottom', 'left', 'right'].map(

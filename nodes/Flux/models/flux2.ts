@@ -24,7 +24,7 @@ function flux2Size(): NumberField[] {
 		default: 0,
 		zeroMeansAuto: true,
 		description: `Output ${api} in pixels, a multiple of 16; 0 = automatic (about 1 MP, or the first input image's size when editing)`,
-		hint: '0 = automatic (about 1 MP; an edit keeps its first image\'s size)',
+		hint: "0 = automatic (about 1 MP; an edit keeps its first image's size)",
 	}));
 }
 
@@ -43,7 +43,12 @@ interface Flux2Options {
  * and its own prompt-upsampling fields (disable_pup on pro/max, prompt_upsampling, steps and
  * guidance on flex, none on klein).
  */
-function flux2Model(id: string, displayName: string, description: string, options: Flux2Options): ModelSpec {
+function flux2Model(
+	id: string,
+	displayName: string,
+	description: string,
+	options: Flux2Options,
+): ModelSpec {
 	return {
 		id,
 		displayName,
@@ -79,18 +84,32 @@ const PRO_BUDGET_MP = 9;
 /** klein LoRA finetune_strength: BFL states no range; one client clamps to 2 [uncertain]. */
 const KLEIN_LORA_MAX_STRENGTH = 2;
 
-function kleinLora(id: string, displayName: string, base: string, price: (input: PriceInput) => number): ModelSpec {
-	return flux2Model(id, displayName, `Your own LoRA on ${base} (public beta; priced like the base model)`, {
-		references: 4,
-		upsampling: [],
-		price,
-		versions: [2],
-		finetune: finetune(1, KLEIN_LORA_MAX_STRENGTH).map((field) =>
-			field.api === 'finetune_id'
-				? { ...field, description: 'The name you gave your LoRA when uploading it (org-id/lora-name for a shared one)' }
-				: field,
-		),
-	});
+function kleinLora(
+	id: string,
+	displayName: string,
+	base: string,
+	price: (input: PriceInput) => number,
+): ModelSpec {
+	return flux2Model(
+		id,
+		displayName,
+		`Your own LoRA on ${base} (public beta; priced like the base model)`,
+		{
+			references: 4,
+			upsampling: [],
+			price,
+			versions: [2],
+			finetune: finetune(1, KLEIN_LORA_MAX_STRENGTH).map((field) =>
+				field.api === 'finetune_id'
+					? {
+							...field,
+							description:
+								'The name you gave your LoRA when uploading it (org-id/lora-name for a shared one)',
+						}
+					: field,
+			),
+		},
+	);
 }
 
 export const FLUX2_MODELS: ModelSpec[] = [
@@ -105,12 +124,17 @@ export const FLUX2_MODELS: ModelSpec[] = [
 		price: PRO,
 		totalMegapixels: PRO_BUDGET_MP,
 	}),
-	flux2Model('flux-2-pro', 'FLUX.2 [pro]', 'Pinned FLUX.2 [pro] snapshot for reproducible results', {
-		references: 8,
-		upsampling: [disablePup()],
-		price: PRO,
-		totalMegapixels: PRO_BUDGET_MP,
-	}),
+	flux2Model(
+		'flux-2-pro',
+		'FLUX.2 [pro]',
+		'Pinned FLUX.2 [pro] snapshot for reproducible results',
+		{
+			references: 8,
+			upsampling: [disablePup()],
+			price: PRO,
+			totalMegapixels: PRO_BUDGET_MP,
+		},
+	),
 	flux2Model('flux-2-flex', 'FLUX.2 [flex]', 'FLUX.2 with control over steps and guidance', {
 		references: 8,
 		// guidance default 5 per the OpenAPI; the guides say 4.5 [uncertain].
@@ -123,11 +147,16 @@ export const FLUX2_MODELS: ModelSpec[] = [
 		price: KLEIN_4B,
 	}),
 	// klein 9B: 4 reference slots in the OpenAPI; BFL's newest SDK allows 5 [uncertain: 4 kept].
-	flux2Model('flux-2-klein-9b-preview', 'FLUX.2 [klein] 9B Preview', 'FLUX.2 [klein] 9B, faster edits', {
-		references: 4,
-		upsampling: [],
-		price: KLEIN_9B,
-	}),
+	flux2Model(
+		'flux-2-klein-9b-preview',
+		'FLUX.2 [klein] 9B Preview',
+		'FLUX.2 [klein] 9B, faster edits',
+		{
+			references: 4,
+			upsampling: [],
+			price: KLEIN_9B,
+		},
+	),
 	flux2Model('flux-2-klein-9b', 'FLUX.2 [klein] 9B', 'Fast FLUX.2 with better quality than 4B', {
 		references: 4,
 		upsampling: [],
@@ -135,8 +164,28 @@ export const FLUX2_MODELS: ModelSpec[] = [
 	}),
 	kleinLora('flux-2-klein-4b-finetuned', 'FLUX.2 [klein] 4B LoRA', 'klein 4B (FP8)', KLEIN_4B),
 	kleinLora('flux-2-klein-9b-finetuned', 'FLUX.2 [klein] 9B LoRA', 'klein 9B (FP8)', KLEIN_9B),
-	kleinLora('flux-2-klein-9b-kv-finetuned', 'FLUX.2 [klein] 9B KV LoRA', 'klein 9B KV (FP8)', KLEIN_9B),
-	kleinLora('flux-2-klein-9b-kv-bf16-finetuned', 'FLUX.2 [klein] 9B KV BF16 LoRA', 'klein 9B KV (BF16)', KLEIN_9B),
-	kleinLora('flux-2-klein-base-4b-finetuned', 'FLUX.2 [klein] Base 4B LoRA', 'klein base 4B (FP8)', KLEIN_4B),
-	kleinLora('flux-2-klein-base-9b-finetuned', 'FLUX.2 [klein] Base 9B LoRA', 'klein base 9B (FP8)', KLEIN_9B),
+	kleinLora(
+		'flux-2-klein-9b-kv-finetuned',
+		'FLUX.2 [klein] 9B KV LoRA',
+		'klein 9B KV (FP8)',
+		KLEIN_9B,
+	),
+	kleinLora(
+		'flux-2-klein-9b-kv-bf16-finetuned',
+		'FLUX.2 [klein] 9B KV BF16 LoRA',
+		'klein 9B KV (BF16)',
+		KLEIN_9B,
+	),
+	kleinLora(
+		'flux-2-klein-base-4b-finetuned',
+		'FLUX.2 [klein] Base 4B LoRA',
+		'klein base 4B (FP8)',
+		KLEIN_4B,
+	),
+	kleinLora(
+		'flux-2-klein-base-9b-finetuned',
+		'FLUX.2 [klein] Base 9B LoRA',
+		'klein base 9B (FP8)',
+		KLEIN_9B,
+	),
 ];

@@ -1,4 +1,15 @@
-import { common, flat, guidance, MODERN_FORMATS, RETIRED_FORMATS, image, imagePrompt, prompt, promptUpsampling, steps } from './builders';
+import {
+	common,
+	flat,
+	guidance,
+	MODERN_FORMATS,
+	RETIRED_FORMATS,
+	image,
+	imagePrompt,
+	prompt,
+	promptUpsampling,
+	steps,
+} from './builders';
 import { flux1Size } from './flux1';
 import type { FieldSpec, ModelSpec, NumberField } from './types';
 
@@ -12,7 +23,12 @@ function cannyThreshold(api: string, defaultValue: number): NumberField {
 	return { api, kind: 'integer', min: 0, max: 500, default: defaultValue, advanced: true };
 }
 
-function controlModel(id: string, displayName: string, extra: FieldSpec[], guidanceDefault: number): ModelSpec {
+function controlModel(
+	id: string,
+	displayName: string,
+	extra: FieldSpec[],
+	guidanceDefault: number,
+): ModelSpec {
 	return {
 		id,
 		displayName,

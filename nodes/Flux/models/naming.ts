@@ -58,18 +58,36 @@ export function modelLabel(model: ModelSpec): string {
 
 /** `$fromAI` names and descriptions of the media inputs an agent gives (as URLs), by API field. */
 export const AGENT_INPUTS: Record<string, { key: string; description: string }> = {
-	input_image: { key: 'image_url', description: 'http(s) URL of the image to edit, e.g. an imageUrl returned by a FLUX tool' },
+	input_image: {
+		key: 'image_url',
+		description: 'http(s) URL of the image to edit, e.g. an imageUrl returned by a FLUX tool',
+	},
 	images: {
 		key: 'image_urls',
-		description: 'One to ten http(s) image URLs, separated by commas; the prompt cites them as image 1, image 2, …',
+		description:
+			'One to ten http(s) image URLs, separated by commas; the prompt cites them as image 1, image 2, …',
 	},
-	image: { key: 'image_url', description: 'http(s) URL of the image, e.g. an imageUrl returned by a FLUX tool' },
-	mask: { key: 'mask_url', description: 'http(s) URL of a black-and-white mask the size of the image: white marks what to change' },
+	image: {
+		key: 'image_url',
+		description: 'http(s) URL of the image, e.g. an imageUrl returned by a FLUX tool',
+	},
+	mask: {
+		key: 'mask_url',
+		description:
+			'http(s) URL of a black-and-white mask the size of the image: white marks what to change',
+	},
 	person: { key: 'person_image_url', description: 'http(s) URL of a photo of the person' },
 	garment: { key: 'garment_image_url', description: 'http(s) URL of an image of the garment' },
-	keyframes: { key: 'keyframe_urls', description: 'One to ten http(s) image URLs, separated by commas: first frame, (middle frames,) last frame' },
+	keyframes: {
+		key: 'keyframe_urls',
+		description:
+			'One to ten http(s) image URLs, separated by commas: first frame, (middle frames,) last frame',
+	},
 	start_video: { key: 'video_url', description: 'http(s) URL of the MP4 video to continue' },
 	input_video: { key: 'video_url', description: 'http(s) URL of the MP4 video' },
 	video: { key: 'video_url', description: 'http(s) URL of the MP4 video to edit' },
-	draft_cache: { key: 'draft_cache_url', description: 'The draftCache URL of an earlier draft video' },
+	draft_cache: {
+		key: 'draft_cache_url',
+		description: 'The draftCache URL of an earlier draft video',
+	},
 };

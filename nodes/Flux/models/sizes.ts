@@ -30,13 +30,20 @@ export const SIZE_PRESETS: SizePreset[] = [
 export const CUSTOM_SIZE = 'custom';
 
 function sizeFields(model: ModelSpec): { width?: NumberField; height?: NumberField } {
-	const find = (api: string) => model.fields.find((field): field is NumberField => field.api === api && field.kind === 'integer');
+	const find = (api: string) =>
+		model.fields.find(
+			(field): field is NumberField => field.api === api && field.kind === 'integer',
+		);
 	return { width: find('width'), height: find('height') };
 }
 
 /** Whether a side fits a size field's range and grid. */
 function fits(field: NumberField, side: number): boolean {
-	return side >= field.min && (field.max === undefined || side <= field.max) && (!field.multipleOf || side % field.multipleOf === 0);
+	return (
+		side >= field.min &&
+		(field.max === undefined || side <= field.max) &&
+		(!field.multipleOf || side % field.multipleOf === 0)
+	);
 }
 
 /** The presets a model can make: it takes a width and a height of its own choosing, and each fits. */
@@ -44,7 +51,10 @@ export function presetsFor(model: ModelSpec): SizePreset[] {
 	const { width, height } = sizeFields(model);
 	if (!width || !height || width.required || height.required) return [];
 	return SIZE_PRESETS.filter(
-		(preset) => fits(width, preset.width) && fits(height, preset.height) && (!model.maxPixels || preset.width * preset.height <= model.maxPixels),
+		(preset) =>
+			fits(width, preset.width) &&
+			fits(height, preset.height) &&
+			(!model.maxPixels || preset.width * preset.height <= model.maxPixels),
 	);
 }
 
@@ -54,7 +64,13 @@ export function presetsFor(model: ModelSpec): SizePreset[] {
  */
 export function onGrid(field: NumberField, side: unknown): unknown {
 	const step = field.multipleOf;
-	if (!step || typeof side !== 'number' || !Number.isFinite(side) || (field.zeroMeansAuto && side === 0)) return side;
+	if (
+		!step ||
+		typeof side !== 'number' ||
+		!Number.isFinite(side) ||
+		(field.zeroMeansAuto && side === 0)
+	)
+		return side;
 	if (side < field.min || (field.max !== undefined && side > field.max)) return side;
 	const lowest = Math.ceil(field.min / step) * step;
 	const highest = field.max === undefined ? Infinity : Math.floor(field.max / step) * step;
@@ -65,15 +81,26 @@ export function onGrid(field: NumberField, side: unknown): unknown {
  * Width and height on the model's grid; when rounding up would take them past the model's pixel
  * limit (and the size asked was within it), both are rounded down instead.
  */
-export function sizeOnGrid(model: ModelSpec, width: unknown, height: unknown): { width: unknown; height: unknown } {
+export function sizeOnGrid(
+	model: ModelSpec,
+	width: unknown,
+	height: unknown,
+): { width: unknown; height: unknown } {
 	const fields = sizeFields(model);
 	if (!fields.width || !fields.height) return { width, height };
 	const rounded = { width: onGrid(fields.width, width), height: onGrid(fields.height, height) };
 	const limit = model.maxPixels;
-	if (!limit || typeof width !== 'number' || typeof height !== 'number' || typeof rounded.width !== 'number' || typeof rounded.height !== 'number') {
+	if (
+		!limit ||
+		typeof width !== 'number' ||
+		typeof height !== 'number' ||
+		typeof rounded.width !== 'number' ||
+		typeof rounded.height !== 'number'
+	) {
 		return rounded;
 	}
 	if (rounded.width * rounded.height <= limit || width * height > limit) return rounded;
-	const down = (field: NumberField, side: number) => Math.max(field.min, Math.floor(side / (field.multipleOf ?? 1)) * (field.multipleOf ?? 1));
+	const down = (field: NumberField, side: number) =>
+		Math.max(field.min, Math.floor(side / (field.multipleOf ?? 1)) * (field.multipleOf ?? 1));
 	return { width: down(fields.width, width), height: down(fields.height, height) };
 }

@@ -22,11 +22,25 @@ export const MODELS: ModelSpec[] = [
 	...LEGACY_MODELS,
 ];
 
-export const MODELS_BY_ID: ReadonlyMap<string, ModelSpec> = new Map(MODELS.map((model) => [model.id, model]));
+export const MODELS_BY_ID: ReadonlyMap<string, ModelSpec> = new Map(
+	MODELS.map((model) => [model.id, model]),
+);
 
 export const MIN_ASPECT_RATIO = 9 / 21;
 export const MAX_ASPECT_RATIO = 21 / 9;
-export const ASPECT_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16', '9:21'];
+export const ASPECT_RATIOS = [
+	'21:9',
+	'16:9',
+	'3:2',
+	'4:3',
+	'5:4',
+	'1:1',
+	'4:5',
+	'3:4',
+	'2:3',
+	'9:16',
+	'9:21',
+];
 
 /** Images one item may ask for (BFL makes one image per task; BFL's MCP server and n8n's OpenAI node stop at 8 too). */
 export const MAX_IMAGES_PER_ITEM = 8;
@@ -46,7 +60,11 @@ export function fieldsFor(model: ModelSpec, operation: Operation): FieldSpec[] {
 
 /** The number of reference-image slots or list entries a model takes (for the README). */
 export function referenceImageCount(model: ModelSpec): number {
-	const list = model.fields.find((field) => field.kind === 'media' && field.list && field.api === 'images');
+	const list = model.fields.find(
+		(field) => field.kind === 'media' && field.list && field.api === 'images',
+	);
 	if (list && list.kind === 'media' && list.list) return list.list.max;
-	return model.fields.filter((field) => field.api.startsWith('input_image') && field.operations?.includes('edit')).length;
+	return model.fields.filter(
+		(field) => field.api.startsWith('input_image') && field.operations?.includes('edit'),
+	).length;
 }

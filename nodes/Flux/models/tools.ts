@@ -1,4 +1,15 @@
-import { image, MODERN_FORMATS, outputFormat, perMegapixel, prompt, roundCredits, safetyTolerance, seed, user, webhook } from './builders';
+import {
+	image,
+	MODERN_FORMATS,
+	outputFormat,
+	perMegapixel,
+	prompt,
+	roundCredits,
+	safetyTolerance,
+	seed,
+	user,
+	webhook,
+} from './builders';
 import { MEGAPIXEL } from './limits';
 import type { FieldSpec, MediaField, ModelSpec } from './types';
 
@@ -14,11 +25,17 @@ const ERASE_PRICE = perMegapixel(3, 0.4);
 const THIRD_PARTY = 'third-party figures; BFL does not publish this price';
 const UNPUBLISHED = 'not published by BFL; assumed';
 
-function toolImage(api: string, required: boolean, description: string, limits?: MediaField['limits']): MediaField {
+function toolImage(
+	api: string,
+	required: boolean,
+	description: string,
+	limits?: MediaField['limits'],
+): MediaField {
 	return image(api, required, description, { acceptsUrl: true, limits });
 }
 
-const TRY_ON_PROMPT = 'The person of image 1, maintaining exactly their face and pose, wearing the garment of image 2.';
+const TRY_ON_PROMPT =
+	'The person of image 1, maintaining exactly their face and pose, wearing the garment of image 2.';
 
 function tryOn(id: string, displayName: string, description: string): ModelSpec {
 	return {
@@ -33,13 +50,21 @@ function tryOn(id: string, displayName: string, description: string): ModelSpec 
 		rejectsUnknownFields: true,
 		// v1: $0.0375 for the first input MP, +$0.005 per extra input MP and per output MP [uncertain:
 		// third-party figures]; v2's price is not published, assumed the same.
-		price: ({ inputMp, outputMp }) => roundCredits(3.75 + Math.max(0, inputMp - 1) * 0.5 + outputMp * 0.5),
+		price: ({ inputMp, outputMp }) =>
+			roundCredits(3.75 + Math.max(0, inputMp - 1) * 0.5 + outputMp * 0.5),
 		priceNote: `${THIRD_PARTY} (v2: ${UNPUBLISHED} like v1)`,
 		fields: [
 			// URLs for person/garment are accepted per BFL's SDK but not stated by the schema [uncertain]:
 			// the node fetches them and sends base64, which works either way.
 			image('person', true, 'Photo of the person to dress'),
-			{ ...image('garment', true, 'One image holding the garment (or a composite of several garments)'), default: 'garment' },
+			{
+				...image(
+					'garment',
+					true,
+					'One image holding the garment (or a composite of several garments)',
+				),
+				default: 'garment',
+			},
 			{
 				...prompt(true, 'How to combine the two images; BFL suggests naming the garment'),
 				default: TRY_ON_PROMPT,
@@ -89,7 +114,11 @@ export const TOOL_MODELS: ModelSpec[] = [
 		fields: [
 			toolImage('image', true, 'The image to erase from'),
 			{
-				...toolImage('mask', true, 'Black-and-white mask of the same size: white = remove, black = keep'),
+				...toolImage(
+					'mask',
+					true,
+					'Black-and-white mask of the same size: white = remove, black = keep',
+				),
 				default: 'mask',
 				sameSizeAs: 'image',
 				hint: 'A binary property name or URL of a black-and-white PNG the size of the image; white = remove',
@@ -164,7 +193,8 @@ export const TOOL_MODELS: ModelSpec[] = [
 				kind: 'boolean',
 				default: false,
 				advanced: true,
-				description: 'Whether to crop the image where it leaves the canvas (otherwise BFL refuses it)',
+				description:
+					'Whether to crop the image where it leaves the canvas (otherwise BFL refuses it)',
 			},
 			{
 				api: 'mode',
@@ -175,11 +205,18 @@ export const TOOL_MODELS: ModelSpec[] = [
 				advanced: true,
 				description: 'Fast is much quicker and usually cheaper; high keeps the highest fidelity',
 			},
-			{ ...prompt(false, 'Optional, experimental guidance for the new region; loosely followed'), advanced: true },
+			{
+				...prompt(false, 'Optional, experimental guidance for the new region; loosely followed'),
+				advanced: true,
+			},
 			safetyTolerance(TOOL_SAFETY_MAX),
 			outputFormat(MODERN_FORMATS, 'png'),
 		],
 	},
-	tryOn('vto-v2', 'FLUX Virtual Try-On v2', 'Dress a person in a garment, keeping face and pose (sharper, up to 4 MP)'),
+	tryOn(
+		'vto-v2',
+		'FLUX Virtual Try-On v2',
+		'Dress a person in a garment, keeping face and pose (sharper, up to 4 MP)',
+	),
 	tryOn('vto-v1', 'FLUX Virtual Try-On v1', 'Dress a person in a garment, keeping face and pose'),
 ];

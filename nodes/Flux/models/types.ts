@@ -195,6 +195,8 @@ export interface ModelSpec {
 	/** The operation a request body stands for, where one endpoint serves several (flux-3-video's `mode`). */
 	operationOf?: (body: Record<string, unknown>) => Operation | undefined;
 	/** Rules that involve several fields. */
-	checks?: Array<(body: Record<string, unknown>, operation: Operation | undefined) => Problem | undefined>;
+	checks?: Array<
+		(body: Record<string, unknown>, operation: Operation | undefined) => Problem | undefined
+	>;
 	fields: FieldSpec[];
 }

@@ -17,7 +17,11 @@ export function rangeText(field: FieldSpec): string {
 					? `at least ${field.min}`
 					: `${field.min} to ${field.max}`;
 			const multiple = field.multipleOf ? `, a multiple of ${field.multipleOf}` : '';
-			const auto = field.autoKeyword ? ` (or "${field.autoKeyword}")` : field.zeroMeansAuto ? ' (or 0 for automatic)' : '';
+			const auto = field.autoKeyword
+				? ` (or "${field.autoKeyword}")`
+				: field.zeroMeansAuto
+					? ' (or 0 for automatic)'
+					: '';
 			return `${field.kind === 'integer' && !field.nullable ? 'a whole number ' : ''}${bounds}${multiple}${auto}`;
 		}
 		case 'options':
@@ -27,7 +31,10 @@ export function rangeText(field: FieldSpec): string {
 		case 'boolean':
 			return 'true or false';
 		case 'media': {
-			const what = field.media === 'bundle' ? 'a draft cache' : `${field.media === 'video' ? 'a video' : 'an image'}`;
+			const what =
+				field.media === 'bundle'
+					? 'a draft cache'
+					: `${field.media === 'video' ? 'a video' : 'an image'}`;
 			const list = field.list ? `${field.list.min} to ${field.list.max} entries, each ` : '';
 			return `${list}${what} as base64${field.acceptsUrl ? ' or an http(s) URL' : ''}`;
 		}
@@ -37,26 +44,55 @@ export function rangeText(field: FieldSpec): string {
 }
 
 function isMissing(value: unknown): boolean {
-	return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+	return (
+		value === undefined ||
+		value === null ||
+		value === '' ||
+		(Array.isArray(value) && value.length === 0)
+	);
 }
 
-function checkMedia(field: FieldSpec & { kind: 'media' }, value: unknown, problem: (type: string, detail: string) => Problem): Problem | undefined {
+function checkMedia(
+	field: FieldSpec & { kind: 'media' },
+	value: unknown,
+	problem: (type: string, detail: string) => Problem,
+): Problem | undefined {
 	const got = `got ${JSON.stringify(value).slice(0, 80)}`;
 	if (!field.list) return typeof value === 'string' ? undefined : problem('string_type', got);
 	// BFL takes a single string, or a single [seconds, image] pair, as a list of one.
-	const single = typeof value === 'string' || (field.list.timed && Array.isArray(value) && value.length === 2 && typeof value[0] === 'number');
+	const single =
+		typeof value === 'string' ||
+		(field.list.timed &&
+			Array.isArray(value) &&
+			value.length === 2 &&
+			typeof value[0] === 'number');
 	const entries = single ? [value] : value;
 	if (!Array.isArray(entries)) return problem('list_type', got);
 	if (entries.length < field.list.min || entries.length > field.list.max) {
-		return problem(entries.length > field.list.max ? 'too_long' : 'too_short', `got ${entries.length}`);
+		return problem(
+			entries.length > field.list.max ? 'too_long' : 'too_short',
+			`got ${entries.length}`,
+		);
 	}
 	let previousSecond = -Infinity;
 	for (const entry of entries) {
 		if (typeof entry === 'string') continue;
-		const timed = field.list.timed && Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'number' && typeof entry[1] === 'string';
+		const timed =
+			field.list.timed &&
+			Array.isArray(entry) &&
+			entry.length === 2 &&
+			typeof entry[0] === 'number' &&
+			typeof entry[1] === 'string';
 		if (!timed) return problem('value_error', `got an entry ${JSON.stringify(entry).slice(0, 60)}`);
-		if (entry[0] < 0 || entry[0] < previousSecond || (field.list.maxSeconds !== undefined && entry[0] > field.list.maxSeconds)) {
-			return problem('value_error', `timed entries must be in time order from 0 to ${field.list.maxSeconds ?? '…'} s; got ${entry[0]} s`);
+		if (
+			entry[0] < 0 ||
+			entry[0] < previousSecond ||
+			(field.list.maxSeconds !== undefined && entry[0] > field.list.maxSeconds)
+		) {
+			return problem(
+				'value_error',
+				`timed entries must be in time order from 0 to ${field.list.maxSeconds ?? '…'} s; got ${entry[0]} s`,
+			);
 		}
 		previousSecond = entry[0];
 	}
@@ -74,7 +110,8 @@ function checkField(field: FieldSpec, value: unknown): Problem | undefined {
 		case 'integer':
 		case 'number': {
 			if (field.autoKeyword !== undefined && value === field.autoKeyword) return undefined;
-			if (typeof value !== 'number' || !Number.isFinite(value)) return problem(`${field.kind === 'integer' ? 'int' : 'float'}_type`, got);
+			if (typeof value !== 'number' || !Number.isFinite(value))
+				return problem(`${field.kind === 'integer' ? 'int' : 'float'}_type`, got);
 			if (field.kind === 'integer' && !Number.isInteger(value)) return problem('int_type', got);
 			if (field.zeroMeansAuto && value === 0 && field.autoKeyword === undefined) return undefined;
 			if (field.nullable) return undefined;
@@ -99,7 +136,8 @@ function checkField(field: FieldSpec, value: unknown): Problem | undefined {
 			return checkMedia(field, value, problem);
 		default:
 			if (typeof value !== 'string') return problem('string_type', got);
-			if (field.maxLength !== undefined && value.length > field.maxLength) return problem('string_too_long', `got ${value.length} characters`);
+			if (field.maxLength !== undefined && value.length > field.maxLength)
+				return problem('string_too_long', `got ${value.length} characters`);
 			return undefined;
 	}
 }
@@ -110,7 +148,11 @@ function checkField(field: FieldSpec, value: unknown): Problem | undefined {
  */
 export type ValidationScope = Operation | 'api';
 
-function resolveScope(model: ModelSpec, scope: ValidationScope, body: Record<string, unknown>): Operation | undefined {
+function resolveScope(
+	model: ModelSpec,
+	scope: ValidationScope,
+	body: Record<string, unknown>,
+): Operation | undefined {
 	if (scope !== 'api') return scope;
 	return model.operationOf?.(body);
 }
@@ -119,16 +161,29 @@ function scopedFields(model: ModelSpec, operation: Operation | undefined): Field
 	return operation ? fieldsFor(model, operation) : model.fields;
 }
 
-export function validateRequest(model: ModelSpec, scope: ValidationScope, body: Record<string, unknown>): Problem[] {
+export function validateRequest(
+	model: ModelSpec,
+	scope: ValidationScope,
+	body: Record<string, unknown>,
+): Problem[] {
 	const operation = resolveScope(model, scope, body);
 	if (model.operationOf && !operation) {
-		return [{ field: 'mode', type: 'enum', message: `must be one of ${Object.values(model.fixed ?? {}).map((fixed) => fixed.mode).join(', ')}; got ${JSON.stringify(body.mode)}` }];
+		return [
+			{
+				field: 'mode',
+				type: 'enum',
+				message: `must be one of ${Object.values(model.fixed ?? {})
+					.map((fixed) => fixed.mode)
+					.join(', ')}; got ${JSON.stringify(body.mode)}`,
+			},
+		];
 	}
 	const problems: Problem[] = [];
 	for (const field of scopedFields(model, operation)) {
 		const value = body[field.api];
 		// An edit's input image is required by the node's Edit operation, not by the endpoint.
-		const required = field.required && (scope !== 'api' || !field.operations || operation !== undefined);
+		const required =
+			field.required && (scope !== 'api' || !field.operations || operation !== undefined);
 		if (isMissing(value)) {
 			if (required) problems.push({ field: field.api, type: 'missing', message: 'is required' });
 			continue;
@@ -145,7 +200,12 @@ export function validateRequest(model: ModelSpec, scope: ValidationScope, body: 
 	}
 	const width = body.width;
 	const height = body.height;
-	if (model.maxPixels && typeof width === 'number' && typeof height === 'number' && width * height > model.maxPixels) {
+	if (
+		model.maxPixels &&
+		typeof width === 'number' &&
+		typeof height === 'number' &&
+		width * height > model.maxPixels
+	) {
 		problems.push({
 			field: 'width',
 			type: 'value_error',
@@ -160,7 +220,11 @@ export function validateRequest(model: ModelSpec, scope: ValidationScope, body: 
 }
 
 /** Fields of the body that the endpoint does not know (the node never sends any). */
-export function unknownFields(model: ModelSpec, scope: ValidationScope, body: Record<string, unknown>): string[] {
+export function unknownFields(
+	model: ModelSpec,
+	scope: ValidationScope,
+	body: Record<string, unknown>,
+): string[] {
 	const operation = resolveScope(model, scope, body);
 	const known = new Set([
 		...scopedFields(model, operation).map((field) => field.api),

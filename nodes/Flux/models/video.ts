@@ -67,7 +67,12 @@ function duration(max: number, operations: Operation[], description: string): Fi
 	};
 }
 
-export function videoInput(api: string, description: string, limits: Partial<MediaLimits>, operations?: Operation[]): FieldSpec {
+export function videoInput(
+	api: string,
+	description: string,
+	limits: Partial<MediaLimits>,
+	operations?: Operation[],
+): FieldSpec {
 	return {
 		api,
 		kind: 'media',
@@ -105,15 +110,30 @@ export const VIDEO_MODELS: ModelSpec[] = [
 		checks: [
 			(body, operation) => {
 				const frames = body.keyframes;
-				if ((operation ?? modeOperation(body.mode)) !== 'animate' || !Array.isArray(frames)) return undefined;
+				if ((operation ?? modeOperation(body.mode)) !== 'animate' || !Array.isArray(frames))
+					return undefined;
 				const timed = frames.filter((frame) => Array.isArray(frame)).length;
 				if (timed > 0 && timed < frames.length) {
-					return { field: 'keyframes', type: 'value_error', message: 'must be all plain images or all timed (seconds: image); got a mix' };
+					return {
+						field: 'keyframes',
+						type: 'value_error',
+						message: 'must be all plain images or all timed (seconds: image); got a mix',
+					};
 				}
-				if (timed === 0 && frames.length >= 3 && (body.duration === undefined || body.duration === 'auto')) {
-					return { field: 'duration', type: 'missing', message: 'is required with 3 or more untimed keyframes (5 to 20)' };
+				if (
+					timed === 0 &&
+					frames.length >= 3 &&
+					(body.duration === undefined || body.duration === 'auto')
+				) {
+					return {
+						field: 'duration',
+						type: 'missing',
+						message: 'is required with 3 or more untimed keyframes (5 to 20)',
+					};
 				}
-				return timed > 0 ? keyframeTimes(frames as Array<[number, unknown]>, body.duration) : undefined;
+				return timed > 0
+					? keyframeTimes(frames as Array<[number, unknown]>, body.duration)
+					: undefined;
 			},
 		],
 		fields: [
@@ -133,7 +153,9 @@ export const VIDEO_MODELS: ModelSpec[] = [
 				hint: 'E.g. data, data2, or timed: 0: data, 4: https://…/end.png. Three or more untimed images need a duration.',
 			},
 			// The clip to continue: at most 15 s and 50 MB (bfl-api-2026-12.md §1.8).
-			videoInput('start_video', 'The video to continue from its last frames', { maxSeconds: 15 }, ['extend']),
+			videoInput('start_video', 'The video to continue from its last frames', { maxSeconds: 15 }, [
+				'extend',
+			]),
 			{
 				api: 'draft_cache',
 				kind: 'media',
@@ -142,7 +164,8 @@ export const VIDEO_MODELS: ModelSpec[] = [
 				required: true,
 				default: '',
 				operations: ['enhance'],
-				description: "The draft's cache: its draftCache URL (while valid) or the downloaded bundle as a binary property",
+				description:
+					"The draft's cache: its draftCache URL (while valid) or the downloaded bundle as a binary property",
 				hint: 'The draftCache URL from a FLUX 3 Video run with Draft on',
 			},
 			{
@@ -155,8 +178,16 @@ export const VIDEO_MODELS: ModelSpec[] = [
 				operations: CREATIVE,
 				description: 'Shape of the video',
 			},
-			duration(20, ['generate', 'animate'], 'Length in whole seconds, 5 to 20; leave 0 for automatic'),
-			duration(15, ['extend'], 'Length of the new part in whole seconds, 5 to 15; leave 0 for automatic'),
+			duration(
+				20,
+				['generate', 'animate'],
+				'Length in whole seconds, 5 to 20; leave 0 for automatic',
+			),
+			duration(
+				15,
+				['extend'],
+				'Length of the new part in whole seconds, 5 to 15; leave 0 for automatic',
+			),
 			resolution('hd', CREATIVE),
 			resolution('fhd', ['enhance']),
 			{
@@ -173,10 +204,18 @@ export const VIDEO_MODELS: ModelSpec[] = [
 				default: false,
 				advanced: true,
 				operations: CREATIVE,
-				description: 'Whether to make a fast, cheap preview; its draftCache can be enhanced to full quality later',
+				description:
+					'Whether to make a fast, cheap preview; its draftCache can be enhanced to full quality later',
 			},
 			safetyTolerance(VIDEO_SAFETY_MAX),
-			{ api: 'version', kind: 'string', default: 'latest', advanced: true, operations: CREATIVE, description: 'Model version' },
+			{
+				api: 'version',
+				kind: 'string',
+				default: 'latest',
+				advanced: true,
+				operations: CREATIVE,
+				description: 'Model version',
+			},
 			{ ...user(), operations: CREATIVE },
 		],
 	},
@@ -192,10 +231,18 @@ function keyframeTimes(frames: Array<[number, unknown]>, duration: unknown) {
 		const at = frames[index][0];
 		const previous = index > 0 ? frames[index - 1][0] : undefined;
 		if (previous !== undefined && at - previous < MIN_KEYFRAME_GAP_SECONDS - 1e-9) {
-			return { field: 'keyframes', type: 'value_error', message: `must be at least 1/24 s apart and in ascending order; got ${previous} s then ${at} s` };
+			return {
+				field: 'keyframes',
+				type: 'value_error',
+				message: `must be at least 1/24 s apart and in ascending order; got ${previous} s then ${at} s`,
+			};
 		}
 		if (at > length + 1e-9) {
-			return { field: 'keyframes', type: 'value_error', message: `must lie inside the video (0 to ${length} s); got a keyframe at ${at} s` };
+			return {
+				field: 'keyframes',
+				type: 'value_error',
+				message: `must lie inside the video (0 to ${length} s); got a keyframe at ${at} s`,
+			};
 		}
 	}
 	return undefined;

@@ -21,12 +21,18 @@ export const VIDEO_TOOL_MODELS: ModelSpec[] = [
 		price: ({ body, seconds, videoMp }) => {
 			const factor = Number(body.upscale_factor ?? 2);
 			const outputMp = (videoMp ?? (2560 * 1440) / (1024 * 1024)) * factor * factor;
-			return roundCredits((body.creativity === 0 ? 7 : 10) * outputMp * (seconds ?? MAX_VIDEO_SECONDS));
+			return roundCredits(
+				(body.creativity === 0 ? 7 : 10) * outputMp * (seconds ?? MAX_VIDEO_SECONDS),
+			);
 		},
 		fields: [
 			// BFL upscales only the first 20 s (and rejects much longer clips): the node refuses anything
 			// over 20 s rather than pay for a cut clip. Source ≤ 2560×1440, either orientation.
-			videoInput('input_video', 'The video to upscale', { maxSeconds: 20, maxWidth: 2560, maxHeight: 1440 }),
+			videoInput('input_video', 'The video to upscale', {
+				maxSeconds: 20,
+				maxWidth: 2560,
+				maxHeight: 1440,
+			}),
 			{
 				api: 'upscale_factor',
 				kind: 'number',
@@ -53,7 +59,8 @@ export const VIDEO_TOOL_MODELS: ModelSpec[] = [
 		id: 'video-edit-v1',
 		path: 'flux-tools/video-edit-v1',
 		displayName: 'FLUX Video Edit [fast]',
-		description: 'Change a clip with a prompt: add, remove or replace things, restyle (output 720p)',
+		description:
+			'Change a clip with a prompt: add, remove or replace things, restyle (output 720p)',
 		resource: 'video',
 		operations: ['edit'],
 		versions: [2],

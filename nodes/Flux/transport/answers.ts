@@ -10,7 +10,14 @@ import { z } from 'zod';
  * Statuses of a task still running: `Reasoning` and `Generating` are FLUX 3's stages; clients in
  * the wild also see `Queued`, `Processing` and `Uploading` (bfl-api-2026-12.md).
  */
-export const IN_PROGRESS = new Set(['Pending', 'Reasoning', 'Generating', 'Queued', 'Processing', 'Uploading']);
+export const IN_PROGRESS = new Set([
+	'Pending',
+	'Reasoning',
+	'Generating',
+	'Queued',
+	'Processing',
+	'Uploading',
+]);
 
 export const MODERATED = new Set(['Request Moderated', 'Content Moderated']);
 
@@ -65,9 +72,16 @@ export type ReadyResult = TaskResult & {
 };
 
 /** A result's outputs: the lists where BFL sends them, else the singular keys. */
-export function resultOutputs(result: TaskResult | null | undefined): { samples: string[]; draftCaches: string[] } {
+export function resultOutputs(result: TaskResult | null | undefined): {
+	samples: string[];
+	draftCaches: string[];
+} {
 	const samples = result?.samples?.length ? result.samples : result?.sample ? [result.sample] : [];
-	const draftCaches = result?.draft_caches?.length ? result.draft_caches : result?.draft_cache ? [result.draft_cache] : [];
+	const draftCaches = result?.draft_caches?.length
+		? result.draft_caches
+		: result?.draft_cache
+			? [result.draft_cache]
+			: [];
 	return { samples, draftCaches };
 }
 
@@ -120,7 +134,13 @@ export interface Callback {
  */
 export function readCallback(body: IDataObject): Callback {
 	const raw = String(body.status ?? body.state ?? '');
-	const status = ({ SUCCESS: 'Ready', FAILED: 'Error' } as Record<string, string>)[raw.toUpperCase()] ?? raw;
+	const status =
+		({ SUCCESS: 'Ready', FAILED: 'Error' } as Record<string, string>)[raw.toUpperCase()] ?? raw;
 	const result = (body.result && typeof body.result === 'object' ? body.result : {}) as IDataObject;
-	return { taskId: String(body.id ?? body.task_id ?? '') || undefined, status, result, details: body.details ?? body.error };
+	return {
+		taskId: String(body.id ?? body.task_id ?? '') || undefined,
+		status,
+		result,
+		details: body.details ?? body.error,
+	};
 }

@@ -20,7 +20,11 @@ const MAX_REDIRECTS = 5;
  * host a redirect names: at every hop the key goes only to `apiHosts` or BFL's own *.bfl.ai hosts.
  * A GET sent on to another host goes without the key; anything else is not sent on (a 3xx error).
  */
-export async function apiRequest(caller: Caller, options: IHttpRequestOptions, apiHosts = [new URL(options.url).origin]): Promise<unknown> {
+export async function apiRequest(
+	caller: Caller,
+	options: IHttpRequestOptions,
+	apiHosts = [new URL(options.url).origin],
+): Promise<unknown> {
 	let url = options.url;
 	for (let hop = 0; ; hop++) {
 		const request: IHttpRequestOptions = {
@@ -33,14 +37,21 @@ export async function apiRequest(caller: Caller, options: IHttpRequestOptions, a
 		let failure: unknown;
 		try {
 			if (mayCarryKey(url, apiHosts)) {
-				return await caller.helpers.httpRequestWithAuthentication.call(caller as IExecuteFunctions, CREDENTIAL_TYPE, request);
+				return await caller.helpers.httpRequestWithAuthentication.call(
+					caller as IExecuteFunctions,
+					CREDENTIAL_TYPE,
+					request,
+				);
 			}
 			return await caller.helpers.httpRequest(request);
 		} catch (error) {
 			failure = error;
 		}
 		const next = redirectTarget(describeHttpError(failure), url);
-		const mayFollow = next && hop < MAX_REDIRECTS && ((options.method ?? 'GET') === 'GET' || mayCarryKey(next, apiHosts));
+		const mayFollow =
+			next &&
+			hop < MAX_REDIRECTS &&
+			((options.method ?? 'GET') === 'GET' || mayCarryKey(next, apiHosts));
 		if (!mayFollow) throw failure;
 		url = next;
 	}
@@ -54,7 +65,11 @@ function redirectTarget(failure: HttpFailure, from: string): string | undefined 
 }
 
 /** A request whose failure ends the item with a message a person can act on. */
-export async function apiCall(ctx: ApiErrorContext, options: IHttpRequestOptions, during: string): Promise<unknown> {
+export async function apiCall(
+	ctx: ApiErrorContext,
+	options: IHttpRequestOptions,
+	during: string,
+): Promise<unknown> {
 	try {
 		return await apiRequest(ctx.context, options);
 	} catch (error) {

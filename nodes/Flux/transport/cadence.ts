@@ -56,7 +56,10 @@ export class DurationEstimates {
 	observe(key: string, age: ReadyAge): void {
 		const previous = this.quickest.get(key);
 		if (previous !== undefined && previous.readyByMs <= age.readyByMs) return;
-		this.quickest.set(key, { readyByMs: age.readyByMs, pendingMs: Math.min(age.pendingMs, age.readyByMs) });
+		this.quickest.set(key, {
+			readyByMs: age.readyByMs,
+			pendingMs: Math.min(age.pendingMs, age.readyByMs),
+		});
 		for (const wake of this.listeners.get(key)?.splice(0) ?? []) wake();
 	}
 
@@ -81,7 +84,12 @@ export function nearReadyFrom(expectedMs: number, schedule: PollSchedule): numbe
  * point of the grid anchored at that age, then the schedule again. A task that learns of the Ready
  * age while already older than the similar task's last pending poll looks at once.
  */
-export function nextPollDelay(waitedMs: number, schedule: PollSchedule, expected: ReadyAge | undefined, nearReadyPolls: number): number {
+export function nextPollDelay(
+	waitedMs: number,
+	schedule: PollSchedule,
+	expected: ReadyAge | undefined,
+	nearReadyPolls: number,
+): number {
 	const cadence = pollDelay(waitedMs, schedule);
 	if (expected === undefined || nearReadyPolls >= NEAR_READY.maxPolls) return cadence;
 	const readyBy = expected.readyByMs;
@@ -109,4 +117,3 @@ export function pollDelay(waitedMs: number, schedule: PollSchedule = POLL_SCHEDU
 	const { firstMs, msPerSecondWaited, maxMs } = schedule;
 	return Math.min(maxMs, firstMs + (msPerSecondWaited * Math.max(0, waitedMs)) / 1000);
 }
-

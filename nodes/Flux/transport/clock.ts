@@ -8,7 +8,10 @@ import { NodeOperationError, type INode, type NodeApiError } from 'n8n-workflow'
  */
 
 /** Without a timeout option: how long one result may take, from submit to download. */
-export const DEFAULT_TIMEOUT_SECONDS: Record<'image' | 'video', number> = { image: 300, video: 1800 };
+export const DEFAULT_TIMEOUT_SECONDS: Record<'image' | 'video', number> = {
+	image: 300,
+	video: 1800,
+};
 
 const RETRY_BASE_MS = 500;
 const RETRY_CAP_MS = 10_000;
@@ -66,7 +69,8 @@ type AbortableSleep = (ms: number, signal: AbortSignal) => Promise<void>;
  * when the signal aborts, so a finished wait leaves nothing running.
  */
 const abortableSleep: AbortableSleep =
-	(n8nWorkflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ?? (n8nWorkflow.sleep as AbortableSleep);
+	(n8nWorkflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ??
+	(n8nWorkflow.sleep as AbortableSleep);
 
 /**
  * Resolves after `ms`, or rejects as soon as one of `signals` aborts, its timer cleared. Each
@@ -77,7 +81,11 @@ export async function sleepUnless(ms: number, ...signals: AbortSignal[]): Promis
 }
 
 /** Sleeps `ms`, or rejects at once when the run is cancelled. `interrupt` ends the sleep early (resolving). */
-export async function pause(control: RunControl, ms: number, interrupt?: AbortSignal): Promise<void> {
+export async function pause(
+	control: RunControl,
+	ms: number,
+	interrupt?: AbortSignal,
+): Promise<void> {
 	if (control.signal.aborted) throw cancelled(control);
 	try {
 		await sleepUnless(ms, control.signal, ...(interrupt ? [interrupt] : []));

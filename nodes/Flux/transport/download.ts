@@ -36,7 +36,12 @@ export type BinaryCaller = IExecuteFunctions | IWebhookFunctions;
 /** Who a download is for: a context that can store binary data, the item, the task. */
 export type DownloadContext = ApiErrorContext & { context: BinaryCaller };
 
-async function getStream(context: BinaryCaller, url: string, deadline: Deadline, control: RunControl): Promise<StreamResponse> {
+async function getStream(
+	context: BinaryCaller,
+	url: string,
+	deadline: Deadline,
+	control: RunControl,
+): Promise<StreamResponse> {
 	return (await (context.helpers as IExecuteFunctions['helpers']).httpRequest({
 		method: 'GET',
 		url,
@@ -49,7 +54,12 @@ async function getStream(context: BinaryCaller, url: string, deadline: Deadline,
 }
 
 /** Runs `attempt` again after transient failures, within the deadline. */
-async function withRetries<T>(deadline: Deadline, control: RunControl, attempt: () => Promise<T>, retryable: (error: unknown) => boolean): Promise<T> {
+async function withRetries<T>(
+	deadline: Deadline,
+	control: RunControl,
+	attempt: () => Promise<T>,
+	retryable: (error: unknown) => boolean,
+): Promise<T> {
 	for (let tries = 0; ; tries++) {
 		if (control.signal.aborted) throw cancelled(control);
 		let failure: unknown;
@@ -60,7 +70,8 @@ async function withRetries<T>(deadline: Deadline, control: RunControl, attempt: 
 		}
 		if (control.signal.aborted) throw cancelled(control);
 		const wait = backoffDelay(tries);
-		if (!retryable(failure) || tries + 1 >= MAX_ATTEMPTS || wait >= remaining(deadline)) throw failure;
+		if (!retryable(failure) || tries + 1 >= MAX_ATTEMPTS || wait >= remaining(deadline))
+			throw failure;
 		await pause(control, wait);
 	}
 }
@@ -82,12 +93,16 @@ export async function downloadResult(
 			control,
 			async () => {
 				const response = await getStream(ctx.context, url, deadline, control);
-				const mimeType = (response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
+				const mimeType = (response.headers['content-type'] ?? 'application/octet-stream')
+					.split(';')[0]
+					.trim()
+					.toLowerCase();
 				const fileName = `${fileBaseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
 				const helpers = ctx.context.helpers as IExecuteFunctions['helpers'];
 				const binary = await helpers.prepareBinaryData(response.body, fileName, mimeType);
 				const declaredLength = Number(response.headers['content-length']);
-				if (binary.bytes === undefined && Number.isFinite(declaredLength)) binary.bytes = declaredLength;
+				if (binary.bytes === undefined && Number.isFinite(declaredLength))
+					binary.bytes = declaredLength;
 				return binary;
 			},
 			(error) => isTransient(describeHttpError(error)),
@@ -100,7 +115,11 @@ export async function downloadResult(
 			const when = expiry
 				? `Its signature says it expired at ${expiry.toISOString()}${expiry.getTime() > Date.now() ? ' (not yet: the delivery host refused it anyway)' : ''}.`
 				: 'BFL result URLs expire (images about 10 minutes after the task ends).';
-			throw taskError(ctx, `The result URL is no longer valid (${failure.status})`, `${when} Run the item again, or Get Result with its polling URL for a fresh link.`);
+			throw taskError(
+				ctx,
+				`The result URL is no longer valid (${failure.status})`,
+				`${when} Run the item again, or Get Result with its polling URL for a fresh link.`,
+			);
 		}
 		throw toApiError(ctx, failure, 'downloading the result');
 	}
@@ -131,7 +150,12 @@ export function extensionOf(mimeType: string): string {
 export async function fetchLimited(
 	context: BinaryCaller,
 	url: string,
-	options: { maxBytes: number; deadline: Deadline; control: RunControl; accept?: (head: Buffer) => boolean },
+	options: {
+		maxBytes: number;
+		deadline: Deadline;
+		control: RunControl;
+		accept?: (head: Buffer) => boolean;
+	},
 ): Promise<Buffer> {
 	const { maxBytes, deadline, control } = options;
 	return await withRetries(
@@ -151,7 +175,8 @@ export async function fetchLimited(
 			try {
 				for await (const chunk of stream) {
 					chunks.push(Buffer.from(chunk));
-					if (total === 0 && options.accept && !options.accept(chunks[0])) stop = new WrongKind('not the kind of file expected');
+					if (total === 0 && options.accept && !options.accept(chunks[0]))
+						stop = new WrongKind('not the kind of file expected');
 					total += chunk.length;
 					if (total > maxBytes) stop = new TooLarge(total, true);
 					if (stop) break;
@@ -164,7 +189,10 @@ export async function fetchLimited(
 			if (stop) throw stop;
 			return Buffer.concat(chunks);
 		},
-		(error) => !(error instanceof TooLarge) && !(error instanceof WrongKind) && isTransient(describeHttpError(error)),
+		(error) =>
+			!(error instanceof TooLarge) &&
+			!(error instanceof WrongKind) &&
+			isTransient(describeHttpError(error)),
 	);
 }
 
@@ -185,7 +213,11 @@ export type SigningHelpers = Partial<Pick<IExecuteFunctions['helpers'], 'createB
 export async function storeKeepsFiles(context: IExecuteFunctions): Promise<boolean> {
 	if (typeof (context.helpers as SigningHelpers).createBinarySignedUrl !== 'function') return false;
 	try {
-		const probe = await context.helpers.prepareBinaryData(Buffer.from('1'), 'flux-link-probe.txt', 'text/plain');
+		const probe = await context.helpers.prepareBinaryData(
+			Buffer.from('1'),
+			'flux-link-probe.txt',
+			'text/plain',
+		);
 		return Boolean(probe.id);
 	} catch {
 		return false;

@@ -14,20 +14,37 @@ export interface TaskNouns {
 	maxSafetyTolerance?: number;
 }
 
-export function terminalError(ctx: ApiErrorContext, status: string, details: unknown, input: TaskNouns): TaskFailure {
+export function terminalError(
+	ctx: ApiErrorContext,
+	status: string,
+	details: unknown,
+	input: TaskNouns,
+): TaskFailure {
 	const stage = moderationStage(status);
 	if (stage) return moderationError(ctx, status, stage, moderationReasons(details), input);
-	const detail = details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
+	const detail =
+		details && typeof details === 'object' ? ` ${JSON.stringify(details).slice(0, 300)}` : '';
 	const error: TaskFailure =
 		status === 'Task not found'
-			? taskError(ctx, 'BFL does not know this task (Task not found)', 'It may have expired, or live on another BFL cluster: use its polling URL.')
+			? taskError(
+					ctx,
+					'BFL does not know this task (Task not found)',
+					'It may have expired, or live on another BFL cluster: use its polling URL.',
+				)
 			: taskError(ctx, `BFL could not generate the ${input.noun ?? 'result'} (${status})${detail}`);
 	error.taskStatus = status;
 	return error;
 }
 
-function moderationError(ctx: ApiErrorContext, status: string, stage: 'request' | 'content', reasons: string[], input: TaskNouns): TaskFailure {
-	const what = stage === 'request' ? 'the prompt or input image' : `the generated ${input.noun ?? 'result'}`;
+function moderationError(
+	ctx: ApiErrorContext,
+	status: string,
+	stage: 'request' | 'content',
+	reasons: string[],
+	input: TaskNouns,
+): TaskFailure {
+	const what =
+		stage === 'request' ? 'the prompt or input image' : `the generated ${input.noun ?? 'result'}`;
 	const tolerance =
 		input.safetyTolerance !== undefined && input.maxSafetyTolerance !== undefined
 			? `Safety Tolerance was ${input.safetyTolerance}; this model allows up to ${input.maxSafetyTolerance}, and a higher value is less strict.`

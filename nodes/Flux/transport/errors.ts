@@ -27,13 +27,16 @@ export function describeHttpError(error: unknown): HttpFailure {
 	const response = layers
 		.map((layer) => layer.response as Record<string, unknown> | undefined)
 		.find((candidate) => candidate && typeof candidate === 'object');
-	const httpCode = layers.map((layer) => layer.httpCode).find((code) => code !== undefined && code !== null);
+	const httpCode = layers
+		.map((layer) => layer.httpCode)
+		.find((code) => code !== undefined && code !== null);
 	const status = Number(response?.status ?? response?.statusCode ?? httpCode) || undefined;
-	const code = layers.map((layer) => layer.code).find((candidate) => typeof candidate === 'string') as
-		| string
-		| undefined;
+	const code = layers
+		.map((layer) => layer.code)
+		.find((candidate) => typeof candidate === 'string') as string | undefined;
 	let body = response?.data ?? response?.body;
-	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) body = Buffer.from(body as ArrayBuffer).toString('utf8');
+	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer)
+		body = Buffer.from(body as ArrayBuffer).toString('utf8');
 	if (typeof body === 'string') {
 		try {
 			body = JSON.parse(body);
@@ -57,12 +60,16 @@ export function isTransient(failure: HttpFailure): boolean {
 
 /** A connect-level failure means the request never reached BFL, so resending cannot pay twice. */
 export function neverSent(failure: HttpFailure): boolean {
-	return failure.status === undefined && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(failure.code ?? '');
+	return (
+		failure.status === undefined &&
+		['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(failure.code ?? '')
+	);
 }
 
 /** The text of BFL's `detail` (a string, or FastAPI's list of {loc, msg}). */
 export function detailText(body: unknown): string | undefined {
-	if (!body || typeof body !== 'object') return typeof body === 'string' && body ? body.slice(0, 300) : undefined;
+	if (!body || typeof body !== 'object')
+		return typeof body === 'string' && body ? body.slice(0, 300) : undefined;
 	const { detail, message } = body as { detail?: unknown; message?: unknown };
 	if (Array.isArray(detail)) {
 		return detail
@@ -80,7 +87,11 @@ export function detailText(body: unknown): string | undefined {
 export type { ApiErrorContext };
 
 /** One message per HTTP failure that a person can act on. The key never appears in it. */
-export function toApiError(ctx: ApiErrorContext, failure: HttpFailure, during: string): NodeApiError {
+export function toApiError(
+	ctx: ApiErrorContext,
+	failure: HttpFailure,
+	during: string,
+): NodeApiError {
 	const detail = detailText(failure.body);
 	const suffix = detail ? `: ${detail}` : '';
 	let message: string;
@@ -102,8 +113,7 @@ export function toApiError(ctx: ApiErrorContext, failure: HttpFailure, during: s
 			break;
 		case 429:
 			message = `BFL is busy: too many active tasks for this account${suffix}`;
-			description =
-				`BFL allows ${BUCKET_LIMITS.standard} active tasks per account (${BUCKET_LIMITS['kontext-max']} for FLUX.1 Kontext [max], ${BUCKET_LIMITS.video} for videos). Lower "Max Concurrent Tasks" or retry later.`;
+			description = `BFL allows ${BUCKET_LIMITS.standard} active tasks per account (${BUCKET_LIMITS['kontext-max']} for FLUX.1 Kontext [max], ${BUCKET_LIMITS.video} for videos). Lower "Max Concurrent Tasks" or retry later.`;
 			break;
 		default:
 			if (failure.status && failure.status >= 500) {
@@ -124,22 +134,36 @@ export function toApiError(ctx: ApiErrorContext, failure: HttpFailure, during: s
  * context, for the error item. Built from plain values, never from a request error, so no header
  * (x-key) can leak.
  */
-export function taskError(ctx: ApiErrorContext, message: string, description?: string, status?: number): NodeApiError {
-	const withTask = ctx.taskId ? `${description ? `${description} ` : ''}Task ID: ${ctx.taskId}.` : description;
+export function taskError(
+	ctx: ApiErrorContext,
+	message: string,
+	description?: string,
+	status?: number,
+): NodeApiError {
+	const withTask = ctx.taskId
+		? `${description ? `${description} ` : ''}Task ID: ${ctx.taskId}.`
+		: description;
 	const httpCode = status ? String(status) : undefined;
-	const error = new NodeApiError(ctx.context.getNode(), { message, httpCode: httpCode ?? null } as JsonObject, {
-		message,
-		description: withTask,
-		httpCode,
-		itemIndex: ctx.itemIndex,
-	});
+	const error = new NodeApiError(
+		ctx.context.getNode(),
+		{ message, httpCode: httpCode ?? null } as JsonObject,
+		{
+			message,
+			description: withTask,
+			httpCode,
+			itemIndex: ctx.itemIndex,
+		},
+	);
 	if (ctx.taskId) error.context.taskId = ctx.taskId;
 	return error;
 }
 
-
 /** Any error as n8n's own kind, for throwing from a node (its message and description kept). */
-export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, itemIndex === undefined ? {} : { itemIndex });
 }

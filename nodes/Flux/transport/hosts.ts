@@ -2,14 +2,20 @@ import { NodeOperationError, type ICredentialDataDecryptedObject, type INode } f
 
 /** Where requests go: the credential's region (or custom base URL), and the finetune hosts. */
 
-export const FINETUNE_HOSTS = { us1: 'https://api.us1.bfl.ai', eu1: 'https://api.eu1.bfl.ai' } as const;
+export const FINETUNE_HOSTS = {
+	us1: 'https://api.us1.bfl.ai',
+	eu1: 'https://api.eu1.bfl.ai',
+} as const;
 
 export type FinetuneRegion = 'auto' | keyof typeof FINETUNE_HOSTS;
 
 function clean(node: INode, raw: string, field: string): string {
 	const baseUrl = raw.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
 	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
-		throw new NodeOperationError(node, `The BFL credential's ${field} must start with http:// or https://; got "${raw}"`);
+		throw new NodeOperationError(
+			node,
+			`The BFL credential's ${field} must start with http:// or https://; got "${raw}"`,
+		);
 	}
 	return baseUrl;
 }
@@ -23,7 +29,11 @@ export function apiBaseUrl(node: INode, credentials: ICredentialDataDecryptedObj
  * The host a FLUX.1 finetune lives on. Auto: EU1 for the EU region, US1 otherwise; with a custom
  * base URL (a proxy, the emulator), the credential's Finetune Base URL, else the base URL itself.
  */
-export function finetuneBaseUrl(node: INode, credentials: ICredentialDataDecryptedObject, choice: FinetuneRegion): string {
+export function finetuneBaseUrl(
+	node: INode,
+	credentials: ICredentialDataDecryptedObject,
+	choice: FinetuneRegion,
+): string {
 	if (choice !== 'auto') return FINETUNE_HOSTS[choice];
 	const region = String(credentials.region ?? '');
 	if (region === 'custom') {
@@ -37,5 +47,8 @@ export function finetuneBaseUrl(node: INode, credentials: ICredentialDataDecrypt
 export function mayCarryKey(url: string, apiHosts: string[]): boolean {
 	const target = new URL(url);
 	if (apiHosts.some((host) => new URL(host).host === target.host)) return true;
-	return target.protocol === 'https:' && (target.hostname === 'bfl.ai' || target.hostname.endsWith('.bfl.ai'));
+	return (
+		target.protocol === 'https:' &&
+		(target.hostname === 'bfl.ai' || target.hostname.endsWith('.bfl.ai'))
+	);
 }

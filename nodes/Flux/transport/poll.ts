@@ -11,8 +11,22 @@ import {
 	type ReadyResult,
 } from './answers';
 import type { ApiErrorContext } from './caller';
-import { firstPollDelay, nearReadyFrom, nextPollDelay, type PollSchedule, type ReadyAge } from './cadence';
-import { backoffDelay, cancelled, pause, remaining, retryAfterMs, type Deadline, type RunControl } from './clock';
+import {
+	firstPollDelay,
+	nearReadyFrom,
+	nextPollDelay,
+	type PollSchedule,
+	type ReadyAge,
+} from './cadence';
+import {
+	backoffDelay,
+	cancelled,
+	pause,
+	remaining,
+	retryAfterMs,
+	type Deadline,
+	type RunControl,
+} from './clock';
 import { terminalError } from './endings';
 import { describeHttpError, isTransient, taskError, toApiError } from './errors';
 
@@ -37,7 +51,11 @@ export interface PollInput {
 	/** What the task makes, for messages: `image`, `video`, or `result` when unknown. */
 	noun?: string;
 	/** How long similar tasks of this run took, and where to record this one's. */
-	expected?: { age: () => ReadyAge | undefined; observe: (age: ReadyAge) => void; changed: () => Promise<void> };
+	expected?: {
+		age: () => ReadyAge | undefined;
+		observe: (age: ReadyAge) => void;
+		changed: () => Promise<void>;
+	};
 }
 
 /** Polls the polling_url until a terminal status; resolves only on `Ready`. */
@@ -50,7 +68,9 @@ export async function waitForResult(ctx: ApiErrorContext, input: PollInput): Pro
 }
 
 /** A task looked at once (Get Result with Still Running): its result, or the status it is still in. */
-export type Look = { ready: ReadyResult; running?: undefined } | { ready?: undefined; running: { status: string; progress?: number } };
+export type Look =
+	| { ready: ReadyResult; running?: undefined }
+	| { ready?: undefined; running: { status: string; progress?: number } };
 
 /**
  * Asks until BFL answers about the task once (a transient failure is asked again, within the
@@ -121,16 +141,21 @@ class TaskWatch {
 		const age = Date.now() - this.submittedAt;
 		const cadence = nextPollDelay(age, schedule, expected, this.nearReadyPolls);
 		const firstWait = earlier ? 0 : expected === undefined ? firstPollDelay(schedule) : cadence;
-		const planned = this.failures > 0 ? Math.max(cadence, retryWait) : this.poll === 0 ? firstWait : cadence;
+		const planned =
+			this.failures > 0 ? Math.max(cadence, retryWait) : this.poll === 0 ? firstWait : cadence;
 		const wait = Math.max(planned, this.retryAfter);
 		this.retryAfter = 0;
 		// A close poll is one made from the grid's start on (counted when planned).
-		if (expected !== undefined && age + wait >= nearReadyFrom(expected.readyByMs, schedule)) this.nearReadyPolls++;
+		if (expected !== undefined && age + wait >= nearReadyFrom(expected.readyByMs, schedule))
+			this.nearReadyPolls++;
 		return wait;
 	}
 
 	/** Until a similar task of the run is Ready, that moment wakes this wait to plan it again (true). */
-	private async sleepUnlessReplanned(expected: ReadyAge | undefined, wait: number): Promise<boolean> {
+	private async sleepUnlessReplanned(
+		expected: ReadyAge | undefined,
+		wait: number,
+	): Promise<boolean> {
 		const { control } = this.input;
 		if (expected !== undefined || !this.input.expected || this.input.earlier) {
 			await pause(control, wait);
@@ -164,11 +189,15 @@ class TaskWatch {
 			if (control.signal.aborted) throw cancelled(control);
 			const failure = describeHttpError(error);
 			if (failure.status === 404 && this.inGrace()) return undefined;
-			if (!isTransient(failure)) throw toApiError(this.ctx, failure, `waiting for the ${this.noun}`);
+			if (!isTransient(failure))
+				throw toApiError(this.ctx, failure, `waiting for the ${this.noun}`);
 			// 429 on a poll: the task exists and is not resubmitted; the same URL is asked again, later.
-			if (failure.status === 429) this.retryAfter = retryAfterMs(failure.headers['retry-after']) ?? 0;
+			if (failure.status === 429)
+				this.retryAfter = retryAfterMs(failure.headers['retry-after']) ?? 0;
 			this.failures++;
-			this.lastStatus = failure.status ? `HTTP ${failure.status}` : (failure.code ?? 'network error');
+			this.lastStatus = failure.status
+				? `HTTP ${failure.status}`
+				: (failure.code ?? 'network error');
 			return undefined;
 		}
 		const parsed = pollSchema.safeParse(parseAnswer(raw));
@@ -189,20 +218,41 @@ class TaskWatch {
 	/** The result when Ready; undefined while the task runs; throws when it ended otherwise. */
 	private read(answer: PollAnswer): ReadyResult | undefined {
 		const status = (answer.status ?? answer.state) as string;
-		this.lastStatus = typeof answer.progress === 'number' ? `${status}, ${Math.round(answer.progress * 100)} %` : status;
+		this.lastStatus =
+			typeof answer.progress === 'number'
+				? `${status}, ${Math.round(answer.progress * 100)} %`
+				: status;
 		if (!TERMINAL.has(status)) {
-			this.running = { status, ...(typeof answer.progress === 'number' ? { progress: answer.progress } : {}) };
-			if (!IN_PROGRESS.has(status) && !this.unknownStatuses.includes(status)) this.unknownStatuses.push(status);
+			this.running = {
+				status,
+				...(typeof answer.progress === 'number' ? { progress: answer.progress } : {}),
+			};
+			if (!IN_PROGRESS.has(status) && !this.unknownStatuses.includes(status))
+				this.unknownStatuses.push(status);
 			this.pendingAge = this.sentAge;
 			return undefined;
 		}
 		if (status === 'Ready') {
 			const { samples, draftCaches } = resultOutputs(answer.result);
-			if (!samples.length) throw taskError(this.ctx, `BFL reported the task Ready but sent no ${this.noun} URL`);
-			if (!this.input.earlier) this.input.expected?.observe({ readyByMs: this.sentAge, pendingMs: this.pendingAge });
-			const unknown = this.unknownStatuses.length ? { unknownStatuses: [...this.unknownStatuses] } : {};
-			const drafts = draftCaches.length ? { draft_cache: draftCaches[0], draft_caches: draftCaches } : {};
-			return { ...answer.result, sample: samples[0], samples, ...drafts, settledCost: answer.cost, polls: this.poll, ...unknown };
+			if (!samples.length)
+				throw taskError(this.ctx, `BFL reported the task Ready but sent no ${this.noun} URL`);
+			if (!this.input.earlier)
+				this.input.expected?.observe({ readyByMs: this.sentAge, pendingMs: this.pendingAge });
+			const unknown = this.unknownStatuses.length
+				? { unknownStatuses: [...this.unknownStatuses] }
+				: {};
+			const drafts = draftCaches.length
+				? { draft_cache: draftCaches[0], draft_caches: draftCaches }
+				: {};
+			return {
+				...answer.result,
+				sample: samples[0],
+				samples,
+				...drafts,
+				settledCost: answer.cost,
+				polls: this.poll,
+				...unknown,
+			};
 		}
 		if (status === 'Task not found' && this.inGrace()) return undefined;
 		throw terminalError(this.ctx, status, answer.details, this.input);

@@ -1,7 +1,15 @@
 import { apiRequest } from './api';
 import { parseAnswer, submitSchema, type SubmitAnswer } from './answers';
 import type { ApiErrorContext } from './caller';
-import { backoffDelay, cancelled, pause, remaining, retryAfterMs, type Deadline, type RunControl } from './clock';
+import {
+	backoffDelay,
+	cancelled,
+	pause,
+	remaining,
+	retryAfterMs,
+	type Deadline,
+	type RunControl,
+} from './clock';
 import { describeHttpError, neverSent, taskError, toApiError } from './errors';
 
 /** POST /v1/{path}: a task is created (and paid for) at most once. */
@@ -9,7 +17,8 @@ import { describeHttpError, neverSent, taskError, toApiError } from './errors';
 const SUBMIT_TIMEOUT_MS = 60_000;
 
 /** Said of every submit whose outcome is unknown: it is never sent a second time. */
-export const NOT_RESENT = 'The task may exist and be billed; it was not sent again, to avoid paying twice.';
+export const NOT_RESENT =
+	'The task may exist and be billed; it was not sent again, to avoid paying twice.';
 
 /** The concurrency controller's side of a submit (engine/limiter.ts): a 429 gives the slot back and waits for another. */
 export interface SubmitSlot {
@@ -58,7 +67,8 @@ export async function submitTask(ctx: ApiErrorContext, input: SubmitInput): Prom
 			const apiError = toApiError(ctx, failure, 'submitting the task');
 			if (failure.status === 402) control.outOfCredits = apiError;
 			if (!neverSent(failure) && (failure.status === undefined || failure.status >= 500)) {
-				apiError.description = `${apiError.description ?? ''} The request may have reached BFL. ${NOT_RESENT}`.trim();
+				apiError.description =
+					`${apiError.description ?? ''} The request may have reached BFL. ${NOT_RESENT}`.trim();
 				throw Object.assign(apiError, { outcomeUnknown: true });
 			}
 			throw apiError;
@@ -71,7 +81,9 @@ function readSubmitAnswer(ctx: ApiErrorContext, raw: unknown): SubmitAnswer {
 	const parsed = submitSchema.safeParse(parseAnswer(raw));
 	if (parsed.success) return parsed.data;
 	// A cut-off answer may still name the task; keep its id so the error item can carry it.
-	const salvagedId = /"id"\s*:\s*"([^"]+)"/.exec(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''))?.[1];
+	const salvagedId = /"id"\s*:\s*"([^"]+)"/.exec(
+		typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''),
+	)?.[1];
 	const error = taskError(
 		{ ...ctx, taskId: salvagedId },
 		`BFL answered the submit with something unreadable${salvagedId ? '' : ' (no task id)'}`,

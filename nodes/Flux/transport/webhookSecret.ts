@@ -14,7 +14,8 @@ export function sameSecret(given: string, expected: string): boolean {
 	const a = Buffer.from(given, 'utf8');
 	const b = Buffer.from(expected, 'utf8');
 	let difference = a.length ^ b.length;
-	for (let index = 0; index < b.length; index++) difference |= (a.length ? a[index % a.length] : 0) ^ b[index];
+	for (let index = 0; index < b.length; index++)
+		difference |= (a.length ? a[index % a.length] : 0) ^ b[index];
 	return difference === 0 && b.length > 0;
 }
 

@@ -12,7 +12,11 @@ export function v1Properties(): INodeProperties[] {
 	const byKind = (kind: 'model' | 'main' | 'modelOptions') =>
 		scopes.flatMap((properties) =>
 			properties.filter((property) =>
-				kind === 'model' ? property.name === 'model' : kind === 'modelOptions' ? property.name === 'modelOptions' : property.name !== 'model' && property.name !== 'modelOptions',
+				kind === 'model'
+					? property.name === 'model'
+					: kind === 'modelOptions'
+						? property.name === 'modelOptions'
+						: property.name !== 'model' && property.name !== 'modelOptions',
 			),
 		);
 	return [
@@ -22,7 +26,14 @@ export function v1Properties(): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			default: 'generate',
-			options: byName(V1.operations.map(({ value, name, action, description }) => ({ value, name, action, description }))),
+			options: byName(
+				V1.operations.map(({ value, name, action, description }) => ({
+					value,
+					name,
+					action,
+					description,
+				})),
+			),
 		},
 		...byKind('model'),
 		...byKind('main'),

@@ -38,7 +38,10 @@ export class FluxV2 implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const continueOnFail = this.continueOnFail();
-		const action = route(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
+		const action = route(
+			this.getNodeParameter('resource', 0) as string,
+			this.getNodeParameter('operation', 0) as string,
+		);
 		// Images, videos and Get Result run their items concurrently in one batch.
 		if (action.kind === 'batch') return await action.run(this, V2, continueOnFail);
 		const toolMode = isToolCall(this);

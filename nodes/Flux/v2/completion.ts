@@ -32,7 +32,13 @@ export const COMPLETION_PROPERTIES: INodeProperties[] = [
 	},
 ];
 
-export function readCompletion({ context, param, itemIndex, model, credentials }: CompletionInput): Completion {
+export function readCompletion({
+	context,
+	param,
+	itemIndex,
+	model,
+	credentials,
+}: CompletionInput): Completion {
 	const waitForResult = param('waitForResult', itemIndex, true) as boolean;
 	if (waitForResult) return { waitForResult };
 	const url = String(param('triggerUrl', itemIndex, '') ?? '').trim();
@@ -45,7 +51,12 @@ export function readCompletion({ context, param, itemIndex, model, credentials }
 			'Leave FLUX Trigger URL empty and collect the result with the Task → Get Result operation, or pick another model.',
 		);
 	}
-	if (!/^https?:\/\/[^/]+/i.test(url)) throw invalid(context, itemIndex, `FLUX Trigger URL (triggerUrl) must be an http(s) URL; got "${url}"`);
+	if (!/^https?:\/\/[^/]+/i.test(url))
+		throw invalid(
+			context,
+			itemIndex,
+			`FLUX Trigger URL (triggerUrl) must be an http(s) URL; got "${url}"`,
+		);
 	const secret = String(credentials.webhookSecret ?? '');
 	if (secret.length < MIN_SECRET_LENGTH) {
 		throw invalid(

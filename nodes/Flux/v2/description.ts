@@ -1,7 +1,11 @@
 import { NodeConnectionTypes, type INodeProperties } from 'n8n-workflow';
 
 import * as getCredits from '../actions/account/getCredits';
-import { CUSTOM_API_CALL, CUSTOM_API_CALL_VALUE, description as customApiCallProperties } from '../actions/customApiCall';
+import {
+	CUSTOM_API_CALL,
+	CUSTOM_API_CALL_VALUE,
+	description as customApiCallProperties,
+} from '../actions/customApiCall';
 import * as getFinetune from '../actions/finetune/get';
 import * as listFinetunes from '../actions/finetune/list';
 import * as getResult from '../actions/task/getResult';
@@ -17,12 +21,9 @@ import { V2_OPTIONS } from './options';
 /** Version 2's panel: Resource → Operation → Model → fields, plus tasks, the account and finetunes. */
 
 /** The operations that run no model, per resource (each is one file under actions/). */
-export const OTHER_OPERATIONS: ReadonlyArray<NamedOperation & { name: string; description: string }> = [
-	getResult.operation,
-	getCredits.operation,
-	listFinetunes.operation,
-	getFinetune.operation,
-];
+export const OTHER_OPERATIONS: ReadonlyArray<
+	NamedOperation & { name: string; description: string }
+> = [getResult.operation, getCredits.operation, listFinetunes.operation, getFinetune.operation];
 
 const TASK_RESOURCES: Resource[] = ['image', 'video'];
 
@@ -36,7 +37,11 @@ function resourceProperty(): INodeProperties {
 		options: byName([
 			{ name: 'Image', value: 'image', description: 'Generate and edit images' },
 			{ name: 'Video', value: 'video', description: 'Generate, extend, upscale and edit videos' },
-			{ name: 'Task', value: 'task', description: 'Collect the result of a task submitted earlier' },
+			{
+				name: 'Task',
+				value: 'task',
+				description: 'Collect the result of a task submitted earlier',
+			},
 			{ name: 'Account', value: 'account', description: 'Credits' },
 			{ name: 'Finetune', value: 'finetune', description: 'Your FLUX finetunes' },
 			{ ...CUSTOM_API_CALL },
@@ -44,7 +49,10 @@ function resourceProperty(): INodeProperties {
 	};
 }
 
-function operationSelector(resource: string, options: ReadonlyArray<{ value: string; name: string; action: string; description: string }>): INodeProperties {
+function operationSelector(
+	resource: string,
+	options: ReadonlyArray<{ value: string; name: string; action: string; description: string }>,
+): INodeProperties {
 	const first = options[0].value;
 	return {
 		displayName: 'Operation',
@@ -53,7 +61,15 @@ function operationSelector(resource: string, options: ReadonlyArray<{ value: str
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource] } },
 		default: first,
-		options: byName([...options.map(({ value, name, action, description }) => ({ value, name, action, description })), CUSTOM_API_CALL]),
+		options: byName([
+			...options.map(({ value, name, action, description }) => ({
+				value,
+				name,
+				action,
+				description,
+			})),
+			CUSTOM_API_CALL,
+		]),
 	};
 }
 
@@ -82,7 +98,8 @@ function finetuneRegionProperty(): INodeProperties {
 }
 
 export function v2Properties(): INodeProperties[] {
-	const byResource = (resource: string) => [...V2.operations, ...OTHER_OPERATIONS].filter((operation) => operation.resource === resource);
+	const byResource = (resource: string) =>
+		[...V2.operations, ...OTHER_OPERATIONS].filter((operation) => operation.resource === resource);
 	return [
 		resourceProperty(),
 		...TASK_RESOURCES.map((resource) => operationSelector(resource, byResource(resource))),
@@ -95,7 +112,9 @@ export function v2Properties(): INodeProperties[] {
 			default: CUSTOM_API_CALL_VALUE,
 			options: [{ ...CUSTOM_API_CALL }],
 		},
-		...['task', 'account', 'finetune'].map((resource) => operationSelector(resource, byResource(resource))),
+		...['task', 'account', 'finetune'].map((resource) =>
+			operationSelector(resource, byResource(resource)),
+		),
 		...V2.operations.flatMap((operation) => toolDescriptionProperties(V2, operation)),
 		...V2.operations.flatMap((operation) => operationProperties(V2, operation)),
 		finetuneRegionProperty(),
@@ -113,7 +132,10 @@ function otherToolDescriptions(): INodeProperties[] {
 	return Object.entries(OTHER_TOOLS).map(([key, { description }]) => {
 		const [resource, operation] = key.split(':');
 		// The Custom API Call is offered under every resource.
-		const scope = operation === CUSTOM_API_CALL_VALUE ? { operation: [operation] } : { resource: [resource], operation: [operation] };
+		const scope =
+			operation === CUSTOM_API_CALL_VALUE
+				? { operation: [operation] }
+				: { resource: [resource], operation: [operation] };
 		return {
 			displayName: 'Description',
 			name: 'toolDescription',
@@ -128,24 +150,38 @@ function otherToolDescriptions(): INodeProperties[] {
 
 /** Fields an agent fills in: in the tool variant they default to `$fromAI(...)` (agent.ts). */
 function withToolInputs(properties: INodeProperties[]): INodeProperties[] {
-	const inputs: Record<string, unknown> = Object.assign({}, ...Object.values(OTHER_TOOLS).map((tool) => tool.inputs ?? {}));
+	const inputs: Record<string, unknown> = Object.assign(
+		{},
+		...Object.values(OTHER_TOOLS).map((tool) => tool.inputs ?? {}),
+	);
 	return properties.flatMap((property) => {
 		if (!(property.name in inputs)) return [property];
 		const show = property.displayOptions?.show ?? {};
 		return [
-			{ ...property, displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [false] } } },
-			{ ...property, default: inputs[property.name] as INodeProperties['default'], hint: undefined, displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [true] } } },
+			{
+				...property,
+				displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [false] } },
+			},
+			{
+				...property,
+				default: inputs[property.name] as INodeProperties['default'],
+				hint: undefined,
+				displayOptions: { ...property.displayOptions, show: { ...show, '@tool': [true] } },
+			},
 		];
 	});
 }
 
 /** An output of version 2, as n8n's outputs expression lists it. */
-const output = (name: string) => `{ "type": "${NodeConnectionTypes.Main}", "displayName": "${name}" }`;
+const output = (name: string) =>
+	`{ "type": "${NodeConnectionTypes.Main}", "displayName": "${name}" }`;
 const MODERATED = '($parameter.options && $parameter.options.routeModerated)';
-const RUNNING = '($parameter.resource === "task" && $parameter.options && $parameter.options.stillRunningOutput)';
+const RUNNING =
+	'($parameter.resource === "task" && $parameter.options && $parameter.options.stillRunningOutput)';
 
 /**
  * Version 2's outputs: Done, then Moderated when Route Moderated Items is on, then Still Running
  * when Get Result looks once (the engine's run.ts fills them in this order).
  */
-export const V2_OUTPUTS = `={{ ${MODERATED} && ${RUNNING} ? [${output('Done')}, ${output('Moderated')}, ${output('Still Running')}] : ${MODERATED} ? [${output('Done')}, ${output('Moderated')}] : ${RUNNING} ? [${output('Done')}, ${output('Still Running')}] : ["${NodeConnectionTypes.Main}"] }}` as `={{${string}}}`;
+export const V2_OUTPUTS =
+	`={{ ${MODERATED} && ${RUNNING} ? [${output('Done')}, ${output('Moderated')}, ${output('Still Running')}] : ${MODERATED} ? [${output('Done')}, ${output('Moderated')}] : ${RUNNING} ? [${output('Done')}, ${output('Still Running')}] : ["${NodeConnectionTypes.Main}"] }}` as `={{${string}}}`;

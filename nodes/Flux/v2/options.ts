@@ -45,7 +45,7 @@ export const V2_OPTIONS: INodeProperties = {
 			typeOptions: { minValue: 0, numberPrecision: 1 },
 			default: 0,
 			description:
-				"Spend cap, in credits (1 credit = US$0.01), for all FLUX nodes of one execution. A task that could pass it is not started. 0 = no cap.",
+				'Spend cap, in credits (1 credit = US$0.01), for all FLUX nodes of one execution. A task that could pass it is not started. 0 = no cap.',
 		},
 		{
 			displayName: 'Minimum Balance',
@@ -96,8 +96,7 @@ export const V2_OPTIONS: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 0 },
 			default: 0,
-			description:
-				`How long to wait for one result, from submitting to download. 0 = automatic: ${DEFAULT_TIMEOUT_SECONDS.image / 60} minutes for an image, ${DEFAULT_TIMEOUT_SECONDS.video / 60} for a video, and ${DEFAULT_TIMEOUT_SECONDS.video / 60} for Get Result (the task may be a video).`,
+			description: `How long to wait for one result, from submitting to download. 0 = automatic: ${DEFAULT_TIMEOUT_SECONDS.image / 60} minutes for an image, ${DEFAULT_TIMEOUT_SECONDS.video / 60} for a video, and ${DEFAULT_TIMEOUT_SECONDS.video / 60} for Get Result (the task may be a video).`,
 		},
 	],
 };

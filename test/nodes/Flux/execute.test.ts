@@ -13,7 +13,9 @@ afterAll(() => nock.enableNetConnect());
 
 const generate = { operation: 'generate', model: 'flux-2-pro', prompt: 'a lighthouse at dusk' };
 
-function errorOf(promise: Promise<unknown>): Promise<Error & { description?: string; context?: Record<string, unknown> }> {
+function errorOf(
+	promise: Promise<unknown>,
+): Promise<Error & { description?: string; context?: Record<string, unknown> }> {
 	return promise.then(
 		() => {
 			throw new Error('expected the node to fail');
@@ -25,7 +27,12 @@ function errorOf(promise: Promise<unknown>): Promise<Error & { description?: str
 describe('a finished task', () => {
 	test('becomes binary data with the right mime type, extension and JSON', async () => {
 		const jpeg = await makeImage('jpeg', 96, 64);
-		const recorded = mockTask({ endpoint: 'flux-2-pro', id: 'abc', image: jpeg, contentType: 'image/jpeg' });
+		const recorded = mockTask({
+			endpoint: 'flux-2-pro',
+			id: 'abc',
+			image: jpeg,
+			contentType: 'image/jpeg',
+		});
 		const [item] = await runFlux({ parameters: generate });
 
 		const binary = item.binary!.data;
@@ -56,7 +63,12 @@ describe('a finished task', () => {
 
 	test('is polled at the returned polling_url on its cluster, never at a rebuilt URL', async () => {
 		// Only the cluster host answers; a rebuilt https://api.bfl.ai/v1/get_result would hit no mock.
-		const recorded = mockTask({ endpoint: 'flux-2-pro', id: 'eu2-task', image: await makeImage('png'), pollHost: CLUSTER });
+		const recorded = mockTask({
+			endpoint: 'flux-2-pro',
+			id: 'eu2-task',
+			image: await makeImage('png'),
+			pollHost: CLUSTER,
+		});
 		const [item] = await runFlux({ parameters: generate });
 		expect(item.json.taskId).toBe('eu2-task');
 		expect(recorded.polls).toBe(2);
@@ -64,7 +76,9 @@ describe('a finished task', () => {
 
 	test('is downloaded without the API key; polls on BFL hosts carry it', async () => {
 		let pollKey: unknown;
-		nock(API).post('/v1/flux-2-pro').reply(200, { id: 'k', polling_url: `${CLUSTER}/v1/get_result?id=k` });
+		nock(API)
+			.post('/v1/flux-2-pro')
+			.reply(200, { id: 'k', polling_url: `${CLUSTER}/v1/get_result?id=k` });
 		nock(CLUSTER)
 			.get('/v1/get_result')
 			.query({ id: 'k' })
@@ -89,7 +103,9 @@ describe('a finished task', () => {
 		const id = 'proxy-task';
 		const foreign = 'https://poller.example.net';
 		let keyOnPoll: unknown = 'not polled';
-		nock(API).post('/v1/flux-2-pro').reply(200, { id, polling_url: `${foreign}/v1/get_result?id=${id}` });
+		nock(API)
+			.post('/v1/flux-2-pro')
+			.reply(200, { id, polling_url: `${foreign}/v1/get_result?id=${id}` });
 		nock(foreign)
 			.get('/v1/get_result')
 			.query({ id })
@@ -97,14 +113,18 @@ describe('a finished task', () => {
 				keyOnPoll = this.req.headers['x-key'];
 				return [200, readyAnswer(id, `${DELIVERY}/results/${id}/sample.png`)];
 			});
-		nock(DELIVERY).get(`/results/${id}/sample.png`).reply(200, await makeImage('png'), { 'content-type': 'image/png' });
+		nock(DELIVERY)
+			.get(`/results/${id}/sample.png`)
+			.reply(200, await makeImage('png'), { 'content-type': 'image/png' });
 		await runFlux({ parameters: generate });
 		expect(keyOnPoll).toBeUndefined();
 	});
 
 	test('with Download Image off returns JSON with the URL and no binary', async () => {
 		mockTask({ endpoint: 'flux-2-pro' });
-		const [item] = await runFlux({ parameters: { ...generate, options: { downloadImage: false } } });
+		const [item] = await runFlux({
+			parameters: { ...generate, options: { downloadImage: false } },
+		});
 		expect(item.binary).toBeUndefined();
 		expect(item.json.sampleUrl).toContain('delivery-eu1.bfl.ai');
 		expect(item.json.sampleUrlExpiresAt).toBe('2030-01-01T00:10:00.000Z');
@@ -112,7 +132,9 @@ describe('a finished task', () => {
 
 	test('goes into the output field named in the options', async () => {
 		mockTask({ endpoint: 'flux-2-pro', image: await makeImage('webp'), contentType: 'image/webp' });
-		const [item] = await runFlux({ parameters: { ...generate, options: { binaryPropertyName: 'poster' } } });
+		const [item] = await runFlux({
+			parameters: { ...generate, options: { binaryPropertyName: 'poster' } },
+		});
 		expect(Object.keys(item.binary!)).toEqual(['poster']);
 		expect(item.binary!.poster.mimeType).toBe('image/webp');
 	});
@@ -120,7 +142,11 @@ describe('a finished task', () => {
 
 describe('a task that does not end Ready', () => {
 	const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-		['Error', { status: 'Error', details: { reason: 'GPU fault' } }, /could not generate the image \(Error\).*GPU fault/],
+		[
+			'Error',
+			{ status: 'Error', details: { reason: 'GPU fault' } },
+			/could not generate the image \(Error\).*GPU fault/,
+		],
 		['Failed', { status: 'Failed' }, /could not generate the image \(Failed\)/],
 		[
 			'Request Moderated',
@@ -134,13 +160,20 @@ describe('a task that does not end Ready', () => {
 		],
 	];
 
-	test.each(cases)('%s ends the item with a clear message and the task id', async (_, answer, message) => {
-		mockTask({ endpoint: 'flux-2-pro', id: 'bad-1', answers: [{ id: 'bad-1', result: null, ...answer }] });
-		const error = await errorOf(runFlux({ parameters: generate }));
-		expect(error.message).toMatch(message);
-		expect(error.description).toContain('Task ID: bad-1');
-		expect(error.context?.itemIndex).toBe(0);
-	});
+	test.each(cases)(
+		'%s ends the item with a clear message and the task id',
+		async (_, answer, message) => {
+			mockTask({
+				endpoint: 'flux-2-pro',
+				id: 'bad-1',
+				answers: [{ id: 'bad-1', result: null, ...answer }],
+			});
+			const error = await errorOf(runFlux({ parameters: generate }));
+			expect(error.message).toMatch(message);
+			expect(error.description).toContain('Task ID: bad-1');
+			expect(error.context?.itemIndex).toBe(0);
+		},
+	);
 
 	test('a status the node does not know is polled through until Ready; the item names it once', async () => {
 		const rendering = { id: 'new-stage', status: 'Rendering', result: null };
@@ -148,7 +181,12 @@ describe('a task that does not end Ready', () => {
 			endpoint: 'flux-2-pro',
 			id: 'new-stage',
 			image: await makeImage('png'),
-			answers: [rendering, { id: 'new-stage', status: 'Uploading', result: null }, rendering, readyAnswer('new-stage', `${DELIVERY}/results/new-stage/sample.png`)],
+			answers: [
+				rendering,
+				{ id: 'new-stage', status: 'Uploading', result: null },
+				rendering,
+				readyAnswer('new-stage', `${DELIVERY}/results/new-stage/sample.png`),
+			],
 		});
 		const [item] = await runFlux({ parameters: generate });
 		expect(item.json.status).toBe('Ready');
@@ -157,19 +195,37 @@ describe('a task that does not end Ready', () => {
 	});
 
 	test('a status the node does not know until the deadline ends the item with the timeout, naming that status', async () => {
-		mockTask({ endpoint: 'flux-2-pro', id: 'stuck', answers: Array.from({ length: 20 }, () => ({ id: 'stuck', status: 'Rendering', result: null })) });
-		const error = await errorOf(runFlux({ parameters: { ...generate, options: { timeoutSeconds: 2 } } }));
-		expect(error.message).toMatch(/Timed out after 2 s waiting for the image \(last status: Rendering\)/);
+		mockTask({
+			endpoint: 'flux-2-pro',
+			id: 'stuck',
+			answers: Array.from({ length: 20 }, () => ({
+				id: 'stuck',
+				status: 'Rendering',
+				result: null,
+			})),
+		});
+		const error = await errorOf(
+			runFlux({ parameters: { ...generate, options: { timeoutSeconds: 2 } } }),
+		);
+		expect(error.message).toMatch(
+			/Timed out after 2 s waiting for the image \(last status: Rendering\)/,
+		);
 		expect(error.description).toContain('Task ID: stuck');
 	});
 
 	test('a poll answered 429 is asked again at the same URL after Retry-After; the task is never resubmitted', async () => {
 		const recorded = newRecorded();
 		const pollTimes: number[] = [];
-		nock(API).post('/v1/flux-2-pro').reply(function (path, body) {
-			recorded.submits.push({ path, body: body as Record<string, unknown>, headers: { ...this.req.headers } });
-			return [200, { id: 'busy-1', polling_url: `${CLUSTER}/v1/get_result?id=busy-1`, cost: 3 }];
-		});
+		nock(API)
+			.post('/v1/flux-2-pro')
+			.reply(function (path, body) {
+				recorded.submits.push({
+					path,
+					body: body as Record<string, unknown>,
+					headers: { ...this.req.headers },
+				});
+				return [200, { id: 'busy-1', polling_url: `${CLUSTER}/v1/get_result?id=busy-1`, cost: 3 }];
+			});
 		nock(CLUSTER)
 			.get('/v1/get_result')
 			.query({ id: 'busy-1' })
@@ -185,7 +241,9 @@ describe('a task that does not end Ready', () => {
 				pollTimes.push(Date.now());
 				return [200, readyAnswer('busy-1', `${DELIVERY}/results/busy-1/sample.png`)];
 			});
-		nock(DELIVERY).get('/results/busy-1/sample.png').reply(200, await makeImage('png'), { 'content-type': 'image/png' });
+		nock(DELIVERY)
+			.get('/results/busy-1/sample.png')
+			.reply(200, await makeImage('png'), { 'content-type': 'image/png' });
 		const [item] = await runFlux({ parameters: generate });
 		expect(item.json.status).toBe('Ready');
 		expect(recorded.submits).toHaveLength(1);
@@ -197,7 +255,9 @@ describe('a task that does not end Ready', () => {
 	test('a poll redirected on its host is followed with the key; one redirected to another host is followed without it', async () => {
 		const OTHER = 'https://elsewhere.example.net';
 		const seen: Array<{ host: string; key: unknown }> = [];
-		nock(API).post('/v1/flux-2-pro').reply(200, { id: 'moved-1', polling_url: `${CLUSTER}/v1/get_result?id=moved-1` });
+		nock(API)
+			.post('/v1/flux-2-pro')
+			.reply(200, { id: 'moved-1', polling_url: `${CLUSTER}/v1/get_result?id=moved-1` });
 		nock(CLUSTER)
 			.get('/v1/get_result')
 			.query({ id: 'moved-1' })
@@ -230,7 +290,9 @@ describe('a task that does not end Ready', () => {
 		const png = await makeImage('png');
 		const [item] = await runFlux({ parameters: generate });
 		expect(item.json.status).toBe('Ready');
-		expect(await decode(Buffer.from(item.binary!.data.data, 'base64'))).toMatchObject({ format: 'png' });
+		expect(await decode(Buffer.from(item.binary!.data.data, 'base64'))).toMatchObject({
+			format: 'png',
+		});
 		expect(seen).toEqual([
 			{ host: 'cluster', key: TEST_KEY },
 			{ host: 'cluster (moved)', key: TEST_KEY },
@@ -241,14 +303,16 @@ describe('a task that does not end Ready', () => {
 
 	test('a submit redirected to another host is not sent on (the key and the paid request stay home)', async () => {
 		const OTHER = 'https://elsewhere.example.net';
-		nock(API).post('/v1/flux-2-pro').reply(307, '', { location: `${OTHER}/v1/flux-2-pro` });
+		nock(API)
+			.post('/v1/flux-2-pro')
+			.reply(307, '', { location: `${OTHER}/v1/flux-2-pro` });
 		const elsewhere = nock(OTHER).post('/v1/flux-2-pro').reply(200, { id: 'stolen' });
 		const error = await errorOf(runFlux({ parameters: generate }));
 		expect(error.message).toMatch(/BFL answered 307 while submitting the task/);
 		expect(elsewhere.isDone()).toBe(false);
 	});
 
-	test("an expired result URL is reported with the expiry its signature (se=) states", async () => {
+	test('an expired result URL is reported with the expiry its signature (se=) states', async () => {
 		const sample = `${DELIVERY}/results/old-1/sample.png?se=2020-01-01T00%3A10%3A00Z&sig=abc`;
 		mockTask({ endpoint: 'flux-2-pro', id: 'old-1', answers: [readyAnswer('old-1', sample)] });
 		nock(DELIVERY).get('/results/old-1/sample.png').query(true).reply(403, 'AuthenticationFailed');
@@ -259,8 +323,14 @@ describe('a task that does not end Ready', () => {
 	});
 
 	test('moderation hints at the safety tolerance and its range', async () => {
-		mockTask({ endpoint: 'flux-2-pro', id: 'mod', answers: [{ id: 'mod', status: 'Content Moderated', result: null }] });
-		const error = await errorOf(runFlux({ parameters: { ...generate, modelOptions: { safetyTolerance: 1 } } }));
+		mockTask({
+			endpoint: 'flux-2-pro',
+			id: 'mod',
+			answers: [{ id: 'mod', status: 'Content Moderated', result: null }],
+		});
+		const error = await errorOf(
+			runFlux({ parameters: { ...generate, modelOptions: { safetyTolerance: 1 } } }),
+		);
 		expect(error.description).toMatch(/Safety Tolerance was 1; this model allows up to 5/);
 	});
 
@@ -269,7 +339,11 @@ describe('a task that does not end Ready', () => {
 		mockTask({
 			endpoint: 'flux-2-pro',
 			id: 'gone',
-			answers: Array.from({ length: 40 }, () => ({ id: 'gone', status: 'Task not found', result: null })),
+			answers: Array.from({ length: 40 }, () => ({
+				id: 'gone',
+				status: 'Task not found',
+				result: null,
+			})),
 		});
 		const error = await errorOf(runFlux({ parameters: generate }));
 		expect(error.message).toMatch(/Task not found/);
@@ -297,7 +371,9 @@ describe('a task that does not end Ready', () => {
 			id: 'slow',
 			answers: Array.from({ length: 30 }, () => ({ id: 'slow', status: 'Pending', result: null })),
 		});
-		const error = await errorOf(runFlux({ parameters: { ...generate, options: { timeoutSeconds: 2 } } }));
+		const error = await errorOf(
+			runFlux({ parameters: { ...generate, options: { timeoutSeconds: 2 } } }),
+		);
 		expect(error.message).toMatch(/Timed out after 2 s .*last status: Pending/);
 		expect(error.description).toContain('Task ID: slow');
 	});
@@ -325,7 +401,11 @@ describe('bad input fails before any request', () => {
 			{ ...generate, width: 2560, height: 2048 },
 			/Width \(width\) × height must be at most 4,194,304 pixels .*got 2560×2048/,
 		],
-		['a missing prompt', { operation: 'generate', model: 'flux-2-pro', prompt: '' }, /Prompt \(prompt\) is required/],
+		[
+			'a missing prompt',
+			{ operation: 'generate', model: 'flux-2-pro', prompt: '' },
+			/Prompt \(prompt\) is required/,
+		],
 		[
 			'an aspect ratio outside 21:9 … 9:21',
 			{ operation: 'generate', model: 'flux-pro-1.1-ultra', prompt: 'x', aspectRatio: '4:1' },
@@ -359,10 +439,22 @@ describe('bad input fails before any request', () => {
 		const error = await errorOf(
 			runFlux({
 				parameters: { operation: 'edit', model: 'flux-2-pro', prompt: 'x', inputImage: 'doc' },
-				items: [{ json: {}, binary: { doc: { data: Buffer.from('%PDF-1.4 hello').toString('base64'), mimeType: 'application/pdf' } } }],
+				items: [
+					{
+						json: {},
+						binary: {
+							doc: {
+								data: Buffer.from('%PDF-1.4 hello').toString('base64'),
+								mimeType: 'application/pdf',
+							},
+						},
+					},
+				],
 			}),
 		);
-		expect(error.message).toMatch(/Input Image \(inputImage\): binary property "doc" \(application\/pdf\) is not a PNG, JPEG, WebP or GIF image/);
+		expect(error.message).toMatch(
+			/Input Image \(inputImage\): binary property "doc" \(application\/pdf\) is not a PNG, JPEG, WebP or GIF image/,
+		);
 	});
 });
 
@@ -372,7 +464,9 @@ describe('HTTP failures', () => {
 		const error = await errorOf(runFlux({ parameters: generate }));
 		expect(error.message).toMatch(/BFL rejected the API key \(403\): Not authenticated/);
 		expect(error.description).toMatch(/API key and region/);
-		expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(TEST_KEY);
+		expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(
+			TEST_KEY,
+		);
 	});
 
 	test('out of credits says where to top up', async () => {
@@ -385,7 +479,11 @@ describe('HTTP failures', () => {
 	test('a 422 names the field from detail', async () => {
 		nock(API)
 			.post('/v1/flux-2-pro')
-			.reply(422, { detail: [{ loc: ['body', 'width'], msg: 'Input should be a multiple of 16', type: 'multiple_of' }] });
+			.reply(422, {
+				detail: [
+					{ loc: ['body', 'width'], msg: 'Input should be a multiple of 16', type: 'multiple_of' },
+				],
+			});
 		const error = await errorOf(runFlux({ parameters: generate }));
 		expect(error.message).toBe('BFL rejected the request: width: Input should be a multiple of 16');
 	});
@@ -408,10 +506,19 @@ describe('continue on fail', () => {
 			{ json: { prompt: '' } },
 		];
 		// Item 1 is moderated after submit; item 2 fails validation before any request.
-		nock(API).post('/v1/flux-2-pro').reply(200, { id: 'mod-1', polling_url: `${CLUSTER}/v1/get_result?id=mod-1` });
-		nock(CLUSTER).get('/v1/get_result').query({ id: 'mod-1' }).reply(200, { id: 'mod-1', status: 'Request Moderated', result: null });
+		nock(API)
+			.post('/v1/flux-2-pro')
+			.reply(200, { id: 'mod-1', polling_url: `${CLUSTER}/v1/get_result?id=mod-1` });
+		nock(CLUSTER)
+			.get('/v1/get_result')
+			.query({ id: 'mod-1' })
+			.reply(200, { id: 'mod-1', status: 'Request Moderated', result: null });
 		const out = await runFlux({
-			parameters: { ...generate, prompt: '={{ $json.prompt }}', options: { maxConcurrentTasks: 1 } },
+			parameters: {
+				...generate,
+				prompt: '={{ $json.prompt }}',
+				options: { maxConcurrentTasks: 1 },
+			},
 			items,
 			continueOnFail: true,
 		});
@@ -427,7 +534,12 @@ describe('continue on fail', () => {
 });
 
 describe('a FLUX 3 video', () => {
-	const animate = { resource: 'video', operation: 'generate', prompt: 'waves at dawn', duration: 6 };
+	const animate = {
+		resource: 'video',
+		operation: 'generate',
+		prompt: 'waves at dawn',
+		duration: 6,
+	};
 
 	test('whose result comes as lists (samples, draft_caches) is the first of them; every one is listed', async () => {
 		const clip = renderVideo({ width: 64, height: 48, seconds: 2, seed: 1 });
@@ -435,10 +547,17 @@ describe('a FLUX 3 video', () => {
 		const answer = {
 			id: 'vid-1',
 			status: 'Ready',
-			result: { sample: first, samples: [first, `${DELIVERY}/results/vid-1/sample-2.mp4`], draft_caches: [`${DELIVERY}/c1.bin`, `${DELIVERY}/c2.bin`], seed: null },
+			result: {
+				sample: first,
+				samples: [first, `${DELIVERY}/results/vid-1/sample-2.mp4`],
+				draft_caches: [`${DELIVERY}/c1.bin`, `${DELIVERY}/c2.bin`],
+				seed: null,
+			},
 		};
 		mockTask({ endpoint: 'flux-3-video', id: 'vid-1', answers: [answer] });
-		nock(DELIVERY).get('/results/vid-1/sample.mp4').reply(200, clip, { 'content-type': 'video/mp4' });
+		nock(DELIVERY)
+			.get('/results/vid-1/sample.mp4')
+			.reply(200, clip, { 'content-type': 'video/mp4' });
 		const [item] = await runFlux({ version: 2, parameters: animate });
 		expect(item.json.sampleUrl).toBe(first);
 		expect(item.json.sampleUrls).toEqual(answer.result.samples);
@@ -451,7 +570,9 @@ describe('a FLUX 3 video', () => {
 		const clip = renderVideo({ width: 64, height: 48, seconds: 5, seed: 2 });
 		const sample = `${DELIVERY}/results/vid-2/sample.mp4`;
 		mockTask({ endpoint: 'flux-3-video', id: 'vid-2', answers: [readyAnswer('vid-2', sample)] });
-		nock(DELIVERY).get('/results/vid-2/sample.mp4').reply(200, clip, { 'content-type': 'video/mp4' });
+		nock(DELIVERY)
+			.get('/results/vid-2/sample.mp4')
+			.reply(200, clip, { 'content-type': 'video/mp4' });
 		const [item] = await runFlux({ version: 2, parameters: animate });
 		expect(item.json.videoSeconds).toBe(5);
 	});

@@ -13,8 +13,18 @@ export const operation = {
 	description: "The account's credits (1 credit = US$0.01); free",
 } as const;
 
-export async function execute(context: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const baseUrl = apiBaseUrl(context.getNode(), await context.getCredentials(CREDENTIAL_TYPE));
-	const answer = (await apiCall({ context, itemIndex }, { method: 'GET', url: `${baseUrl}/v1/credits` }, 'reading the credits')) as IDataObject;
-	return { json: { credits: Number(answer.credits), usd: Math.round(Number(answer.credits)) / 100 }, pairedItem: { item: itemIndex } };
+	const answer = (await apiCall(
+		{ context, itemIndex },
+		{ method: 'GET', url: `${baseUrl}/v1/credits` },
+		'reading the credits',
+	)) as IDataObject;
+	return {
+		json: { credits: Number(answer.credits), usd: Math.round(Number(answer.credits)) / 100 },
+		pairedItem: { item: itemIndex },
+	};
 }

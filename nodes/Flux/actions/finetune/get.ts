@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { finetuneLocator } from '../../description/fields';
 import { apiCall } from '../../transport/api';
@@ -25,10 +30,22 @@ export const description: INodeProperties[] = [
 	}),
 ];
 
-export async function execute(context: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const host = await finetuneHost(context, itemIndex);
-	const id = String(context.getNodeParameter('finetuneId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const id = String(
+		context.getNodeParameter('finetuneId', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
 	const url = `${host}/v1/finetune_details?finetune_id=${encodeURIComponent(id)}`;
-	const answer = (await apiCall({ context, itemIndex }, { method: 'GET', url }, `reading finetune ${id}`)) as IDataObject;
-	return { json: { finetuneId: id, host, details: (answer.finetune_details ?? answer) as IDataObject }, pairedItem: { item: itemIndex } };
+	const answer = (await apiCall(
+		{ context, itemIndex },
+		{ method: 'GET', url },
+		`reading finetune ${id}`,
+	)) as IDataObject;
+	return {
+		json: { finetuneId: id, host, details: (answer.finetune_details ?? answer) as IDataObject },
+		pairedItem: { item: itemIndex },
+	};
 }

@@ -12,7 +12,13 @@ export const operation = {
 	description: "The account's finetunes (GET /v1/my_finetunes)",
 } as const;
 
-export async function execute(context: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const host = await finetuneHost(context, itemIndex);
-	return { json: { finetunes: await listFinetunes(context, host, itemIndex), host }, pairedItem: { item: itemIndex } };
+	return {
+		json: { finetunes: await listFinetunes(context, host, itemIndex), host },
+		pairedItem: { item: itemIndex },
+	};
 }

@@ -27,7 +27,14 @@ export async function runBatch(
 	const toolMode = isToolCall(context);
 	const continueOnFail = nodeContinuesOnFail || toolMode;
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	const read: ReadContext = { context, dialect, param: cachedParameters(context), credentials, baseUrl: apiBaseUrl(node, credentials), toolMode };
+	const read: ReadContext = {
+		context,
+		dialect,
+		param: cachedParameters(context),
+		credentials,
+		baseUrl: apiBaseUrl(node, credentials),
+		toolMode,
+	};
 	const settings = runSettings(read, continueOnFail);
 	const items = context.getInputData();
 	const early: Array<INodeExecutionData | undefined> = new Array(items.length);
@@ -41,7 +48,8 @@ export async function runBatch(
 		}
 	}
 	// Get Result collects tasks already paid for: nothing to estimate there.
-	if (settings.estimateOnly && jobs.every((job) => job.kind === 'new')) return await estimateJobs(context, settings, jobs, early);
+	if (settings.estimateOnly && jobs.every((job) => job.kind === 'new'))
+		return await estimateJobs(context, settings, jobs, early);
 	return await runJobs(context, settings, jobs, early);
 }
 
@@ -52,7 +60,8 @@ function runSettings(read: ReadContext, continueOnFail: boolean): RunSettings {
 	return {
 		continueOnFail,
 		routeModerated: dialect.moderatedOutput && Boolean(options.routeModerated) && !toolMode,
-		routeRunning: Boolean(options.stillRunningOutput) && !toolMode && read.param('resource', 0, '') === 'task',
+		routeRunning:
+			Boolean(options.stillRunningOutput) && !toolMode && read.param('resource', 0, '') === 'task',
 		retryOnFail: Boolean(context.getNode().retryOnFail),
 		maxConcurrent: Number(options.maxConcurrentTasks) || 0,
 		maxCredits: Number(options.maxCredits) || 0,

@@ -26,8 +26,8 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. https://api.eu2.bfl.ai/v1/get_result?…',
 		displayOptions: { show: { resource: ['task'], operation: ['getResult'] } },
 		description:
-			"The task's polling URL (pollingUrl), or its ID. Prefer the polling URL: a task lives on one BFL cluster, and an ID alone is looked up on the credential's host, which may answer \"Task not found\".",
-		hint: 'Prefer the polling URL: an ID alone is looked up on the credential\'s host and may not be found',
+			'The task\'s polling URL (pollingUrl), or its ID. Prefer the polling URL: a task lives on one BFL cluster, and an ID alone is looked up on the credential\'s host, which may answer "Task not found".',
+		hint: "Prefer the polling URL: an ID alone is looked up on the credential's host and may not be found",
 	},
 ];
 
@@ -52,6 +52,12 @@ export function readCollect(read: ReadContext, itemIndex: number): CollectTask {
 function taskUrl(read: ReadContext, itemIndex: number): string {
 	const task = String(read.context.getNodeParameter('task', itemIndex, '') ?? '').trim();
 	if (/^https?:\/\//i.test(task)) return task;
-	if (/^[A-Za-z0-9-]{8,}$/.test(task)) return `${read.baseUrl}/v1/get_result?id=${encodeURIComponent(task)}`;
-	throw invalid(read.context, itemIndex, `Task (task) must be a polling URL or a task ID; got "${task}"`, 'Use the pollingUrl (or taskId) a FLUX node returned with Wait for Result off.');
+	if (/^[A-Za-z0-9-]{8,}$/.test(task))
+		return `${read.baseUrl}/v1/get_result?id=${encodeURIComponent(task)}`;
+	throw invalid(
+		read.context,
+		itemIndex,
+		`Task (task) must be a polling URL or a task ID; got "${task}"`,
+		'Use the pollingUrl (or taskId) a FLUX node returned with Wait for Result off.',
+	);
 }

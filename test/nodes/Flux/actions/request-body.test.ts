@@ -43,7 +43,11 @@ const SIDE = 256;
 
 /** A real image of its own colour, so two fields can never be swapped unnoticed. */
 async function colouredImage(index: number): Promise<Buffer> {
-	const background = { r: (40 + index * 53) % 256, g: (200 + index * 31) % 256, b: (90 + index * 71) % 256 };
+	const background = {
+		r: (40 + index * 53) % 256,
+		g: (200 + index * 31) % 256,
+		b: (90 + index * 71) % 256,
+	};
 	const canvas = sharp({ create: { width: SIDE, height: SIDE, channels: 3, background } });
 	return await canvas.toFormat(index % 2 ? 'jpeg' : 'png').toBuffer();
 }
@@ -66,7 +70,8 @@ function sampleValue(field: FieldSpec): unknown {
 	switch (field.kind) {
 		case 'integer': {
 			if (field.nullable) return -16;
-			if (field.zeroMeansAuto && (field.api === 'width' || field.api === 'height')) return field.api === 'width' ? 512 : 384;
+			if (field.zeroMeansAuto && (field.api === 'width' || field.api === 'height'))
+				return field.api === 'width' ? 512 : 384;
 			if (field.multipleOf) return Math.ceil((field.min + 1) / field.multipleOf) * field.multipleOf;
 			if (field.max === undefined) return field.min * 16; // outpainting's canvas: 1024
 			return field.min + 1;
@@ -101,23 +106,44 @@ interface Built {
 }
 
 /** One media field given as binary properties of the item. */
-async function binaryInput(field: MediaField, index: number, binary: Record<string, IBinaryData>): Promise<Built> {
+async function binaryInput(
+	field: MediaField,
+	index: number,
+	binary: Record<string, IBinaryData>,
+): Promise<Built> {
 	const store = (name: string, bytes: Buffer, mimeType: string) => {
 		binary[name] = { data: bytes.toString('base64'), mimeType, fileName: name };
 		return bytes.toString('base64');
 	};
-	if (field.media === 'bundle') return { typed: `bin_${field.api}`, sent: store(`bin_${field.api}`, DRAFT_CACHE, 'application/octet-stream') };
-	if (field.media === 'video') return { typed: `vid_${field.api}`, sent: store(`vid_${field.api}`, clip(index + 1), 'video/mp4') };
+	if (field.media === 'bundle')
+		return {
+			typed: `bin_${field.api}`,
+			sent: store(`bin_${field.api}`, DRAFT_CACHE, 'application/octet-stream'),
+		};
+	if (field.media === 'video')
+		return {
+			typed: `vid_${field.api}`,
+			sent: store(`vid_${field.api}`, clip(index + 1), 'video/mp4'),
+		};
 	const image = async (name: string, offset: number) => {
 		const bytes = await colouredImage(index * 3 + offset);
 		return store(name, bytes, bytes[0] === 0x89 ? 'image/png' : 'image/jpeg');
 	};
 	if (field.list?.timed) {
 		// "0: a, 3.5: b" → [[0, a], [3.5, b]]
-		return { typed: `0: kf_${field.api}_0, 3.5: kf_${field.api}_1`, sent: [[0, await image(`kf_${field.api}_0`, 0)], [3.5, await image(`kf_${field.api}_1`, 1)]] };
+		return {
+			typed: `0: kf_${field.api}_0, 3.5: kf_${field.api}_1`,
+			sent: [
+				[0, await image(`kf_${field.api}_0`, 0)],
+				[3.5, await image(`kf_${field.api}_1`, 1)],
+			],
+		};
 	}
 	if (field.list) {
-		return { typed: `img_${field.api}_0, img_${field.api}_1`, sent: [await image(`img_${field.api}_0`, 0), await image(`img_${field.api}_1`, 1)] };
+		return {
+			typed: `img_${field.api}_0, img_${field.api}_1`,
+			sent: [await image(`img_${field.api}_0`, 0), await image(`img_${field.api}_1`, 1)],
+		};
 	}
 	return { typed: `img_${field.api}`, sent: await image(`img_${field.api}`, 0) };
 }
@@ -130,8 +156,20 @@ async function urlInput(field: MediaField, index: number): Promise<Built> {
 	const serve = async (name: string, offset: number): Promise<{ url: string; sent: string }> => {
 		const url = `${MEDIA_HOST}/${name}`;
 		if (field.acceptsUrl) return { url, sent: url };
-		const bytes = field.media === 'video' ? clip(index + 1) : field.media === 'bundle' ? DRAFT_CACHE : await colouredImage(index * 3 + offset);
-		const type = field.media === 'video' ? 'video/mp4' : field.media === 'bundle' ? 'application/octet-stream' : bytes[0] === 0x89 ? 'image/png' : 'image/jpeg';
+		const bytes =
+			field.media === 'video'
+				? clip(index + 1)
+				: field.media === 'bundle'
+					? DRAFT_CACHE
+					: await colouredImage(index * 3 + offset);
+		const type =
+			field.media === 'video'
+				? 'video/mp4'
+				: field.media === 'bundle'
+					? 'application/octet-stream'
+					: bytes[0] === 0x89
+						? 'image/png'
+						: 'image/jpeg';
 		let key: unknown = 'not fetched';
 		nock(MEDIA_HOST)
 			.get(`/${name}`)
@@ -146,7 +184,13 @@ async function urlInput(field: MediaField, index: number): Promise<Built> {
 	if (field.list?.timed) {
 		const first = await serve(`${field.api}_0.${extension}`, 0);
 		const second = await serve(`${field.api}_1.${extension}`, 1);
-		return { typed: `0: ${first.url}, 3.5: ${second.url}`, sent: [[0, first.sent], [3.5, second.sent]] };
+		return {
+			typed: `0: ${first.url}, 3.5: ${second.url}`,
+			sent: [
+				[0, first.sent],
+				[3.5, second.sent],
+			],
+		};
 	}
 	if (field.list) {
 		const first = await serve(`${field.api}_0.${extension}`, 0);
@@ -184,7 +228,9 @@ const CASES = [...casesOf(1), ...casesOf(2)];
 async function buildRequest(testCase: Case, media: 'binary' | 'url') {
 	const model = MODELS_BY_ID.get(testCase.id) as ModelSpec;
 	// Webhook fields make version 1 return without waiting (their own test below); version 2 has none.
-	const fields = fieldsFor(model, testCase.operation).filter((field) => !field.api.startsWith('webhook'));
+	const fields = fieldsFor(model, testCase.operation).filter(
+		(field) => !field.api.startsWith('webhook'),
+	);
 	const parameters: INodeParameters = {
 		...(testCase.version >= 2 ? { resource: testCase.resource } : {}),
 		operation: testCase.operation,
@@ -197,13 +243,17 @@ async function buildRequest(testCase: Case, media: 'binary' | 'url') {
 	for (const field of fields) {
 		let typed: unknown;
 		if (field.kind === 'media') {
-			const built = media === 'binary' ? await binaryInput(field, mediaIndex++, binary) : await urlInput(field, mediaIndex++);
+			const built =
+				media === 'binary'
+					? await binaryInput(field, mediaIndex++, binary)
+					: await urlInput(field, mediaIndex++);
 			typed = built.typed;
 			expected[field.api] = built.sent;
 		} else {
 			typed = sampleValue(field);
 			expected[field.api] = typed;
-			if (field.api === 'finetune_id' && testCase.version >= 2) typed = { __rl: true, mode: 'id', value: typed };
+			if (field.api === 'finetune_id' && testCase.version >= 2)
+				typed = { __rl: true, mode: 'id', value: typed };
 		}
 		(field.advanced ? modelOptions : parameters)[parameterOf(field)] = typed as string;
 	}
@@ -223,7 +273,9 @@ async function runCase(testCase: Case, media: 'binary' | 'url') {
 		contentType: video ? 'video/mp4' : 'image/png',
 		readyAtOnce: true,
 	});
-	const items: INodeExecutionData[] = [{ json: {}, ...(Object.keys(binary).length ? { binary } : {}) }];
+	const items: INodeExecutionData[] = [
+		{ json: {}, ...(Object.keys(binary).length ? { binary } : {}) },
+	];
 
 	const out = await runFlux({ parameters, version: testCase.version, items });
 
@@ -231,22 +283,34 @@ async function runCase(testCase: Case, media: 'binary' | 'url') {
 	expect(recorded.submits[0].path).toBe(`/v1/${pathOf(model)}`);
 	expect(recorded.submits[0].body).toEqual(expected);
 	expect(recorded.submits[0].headers['x-key']).toBe(TEST_KEY);
-	expect(out[0].json).toMatchObject({ taskId: `task-${model.id}`, model: model.id, status: 'Ready' });
+	expect(out[0].json).toMatchObject({
+		taskId: `task-${model.id}`,
+		model: model.id,
+		status: 'Ready',
+	});
 	expect(out[0].binary?.data.mimeType).toBe(video ? 'video/mp4' : 'image/png');
 	for (const keyOf of downloads) expect(keyOf()).toBeUndefined();
 }
 
-const label = (testCase: Case) => `v${testCase.version} ${testCase.resource}/${testCase.operation} with ${testCase.id}`;
+const label = (testCase: Case) =>
+	`v${testCase.version} ${testCase.resource}/${testCase.operation} with ${testCase.id}`;
 
-describe('media from the item\'s binary data', () => {
-	test.each(CASES.map((testCase) => [label(testCase), testCase] as const))('%s sends every field under its API name', async (_label, testCase) => {
-		await runCase(testCase, 'binary');
-	});
+describe("media from the item's binary data", () => {
+	test.each(CASES.map((testCase) => [label(testCase), testCase] as const))(
+		'%s sends every field under its API name',
+		async (_label, testCase) => {
+			await runCase(testCase, 'binary');
+		},
+	);
 });
 
 // Once per model and operation (in the newest version offering it), where the operation has media.
-const URL_CASES = [...new Map(CASES.map((testCase) => [`${testCase.id} ${testCase.operation}`, testCase])).values()].filter((testCase) =>
-	fieldsFor(MODELS_BY_ID.get(testCase.id) as ModelSpec, testCase.operation).some((field) => field.kind === 'media'),
+const URL_CASES = [
+	...new Map(CASES.map((testCase) => [`${testCase.id} ${testCase.operation}`, testCase])).values(),
+].filter((testCase) =>
+	fieldsFor(MODELS_BY_ID.get(testCase.id) as ModelSpec, testCase.operation).some(
+		(field) => field.kind === 'media',
+	),
 );
 
 describe('media given as http(s) URLs', () => {
@@ -261,13 +325,19 @@ describe('media given as http(s) URLs', () => {
 test('every model of both versions is covered, and every model with media by a URL case', () => {
 	const covered = new Set(CASES.map((testCase) => testCase.id));
 	expect([...covered].sort()).toEqual([...MODELS_BY_ID.keys()].sort());
-	const withMedia = [...MODELS_BY_ID.values()].filter((model) => model.fields.some((field) => field.kind === 'media')).map((model) => model.id);
+	const withMedia = [...MODELS_BY_ID.values()]
+		.filter((model) => model.fields.some((field) => field.kind === 'media'))
+		.map((model) => model.id);
 	expect([...new Set(URL_CASES.map((testCase) => testCase.id))].sort()).toEqual(withMedia.sort());
 });
 
 test('a data: URL is sent as raw base64 without its prefix', async () => {
 	const png = await makeImage('png');
-	const recorded = mockTask({ endpoint: 'flux-kontext-pro', image: await makeImage('png'), readyAtOnce: true });
+	const recorded = mockTask({
+		endpoint: 'flux-kontext-pro',
+		image: await makeImage('png'),
+		readyAtOnce: true,
+	});
 	await runFlux({
 		parameters: {
 			operation: 'edit',
@@ -286,17 +356,33 @@ test('version 1: with a webhook URL the node returns right after submitting, wit
 			body = sent;
 			return true;
 		})
-		.reply(200, { id: 'hook-1', status: 'Pending', webhook_url: 'https://n8n.example.com/webhook/done', cost: 1.4 });
+		.reply(200, {
+			id: 'hook-1',
+			status: 'Pending',
+			webhook_url: 'https://n8n.example.com/webhook/done',
+			cost: 1.4,
+		});
 	const out = await runFlux({
 		parameters: {
 			operation: 'generate',
 			model: 'flux-2-klein-4b',
 			prompt: 'a kite',
-			modelOptions: { webhookUrl: 'https://n8n.example.com/webhook/done', webhookSecret: 'placeholder-secret' },
+			modelOptions: {
+				webhookUrl: 'https://n8n.example.com/webhook/done',
+				webhookSecret: 'placeholder-secret',
+			},
 		},
 	});
-	expect(body).toEqual({ prompt: 'a kite', webhook_url: 'https://n8n.example.com/webhook/done', webhook_secret: 'placeholder-secret' });
-	expect(out[0].json).toMatchObject({ taskId: 'hook-1', status: 'Pending', webhookUrl: 'https://n8n.example.com/webhook/done' });
+	expect(body).toEqual({
+		prompt: 'a kite',
+		webhook_url: 'https://n8n.example.com/webhook/done',
+		webhook_secret: 'placeholder-secret',
+	});
+	expect(out[0].json).toMatchObject({
+		taskId: 'hook-1',
+		status: 'Pending',
+		webhookUrl: 'https://n8n.example.com/webhook/done',
+	});
 	expect(out[0].binary).toBeUndefined();
 });
 
@@ -316,7 +402,14 @@ describe('version 2: Wait for Result off with a FLUX Trigger URL', () => {
 		const mask = await colouredImage(2);
 		const out = await runFlux({
 			version: 2,
-			parameters: { resource: 'image', operation: 'erase', image: 'photo', mask: 'mask', waitForResult: false, triggerUrl: trigger },
+			parameters: {
+				resource: 'image',
+				operation: 'erase',
+				image: 'photo',
+				mask: 'mask',
+				waitForResult: false,
+				triggerUrl: trigger,
+			},
 			items: [
 				{
 					json: {},
@@ -339,14 +432,39 @@ describe('version 2: Wait for Result off with a FLUX Trigger URL', () => {
 	});
 
 	test.each([
-		['flux-3-image', { resource: 'image', operation: 'generate', model: 'flux-3-image', prompt: 'a kite' }],
-		['outpainting-v1', { resource: 'image', operation: 'expand', model: 'outpainting-v1', inputImage: 'https://media.example.com/a.png', width: 1024, height: 1024 }],
+		[
+			'flux-3-image',
+			{ resource: 'image', operation: 'generate', model: 'flux-3-image', prompt: 'a kite' },
+		],
+		[
+			'outpainting-v1',
+			{
+				resource: 'image',
+				operation: 'expand',
+				model: 'outpainting-v1',
+				inputImage: 'https://media.example.com/a.png',
+				width: 1024,
+				height: 1024,
+			},
+		],
 		['flux-3-video', { resource: 'video', operation: 'generate', prompt: 'a kite' }],
-		['video-edit-v1', { resource: 'video', operation: 'edit', video: 'https://media.example.com/a.mp4', prompt: 'make it snow' }],
+		[
+			'video-edit-v1',
+			{
+				resource: 'video',
+				operation: 'edit',
+				video: 'https://media.example.com/a.mp4',
+				prompt: 'make it snow',
+			},
+		],
 	])('%s takes no webhook: refused before anything is sent', async (_id, parameters) => {
 		const submit = nock(API).post(/.*/).reply(200, { id: 'never' });
 		await expect(
-			runFlux({ version: 2, parameters: { ...parameters, waitForResult: false, triggerUrl: trigger }, credentials: webhookCredentials }),
+			runFlux({
+				version: 2,
+				parameters: { ...parameters, waitForResult: false, triggerUrl: trigger },
+				credentials: webhookCredentials,
+			}),
 		).rejects.toThrow(/FLUX Trigger URL \(triggerUrl\).*does not take webhooks/);
 		expect(submit.isDone()).toBe(false);
 	});

@@ -6,7 +6,13 @@
 import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { onGrid, sizeOnGrid, MODELS_BY_ID, type ModelSpec, type NumberField } from '../../../../nodes/Flux/models';
+import {
+	onGrid,
+	sizeOnGrid,
+	MODELS_BY_ID,
+	type ModelSpec,
+	type NumberField,
+} from '../../../../nodes/Flux/models';
 import { fakeBfl } from '../../../support/fakeBfl';
 import { useFastPolls } from '../../../support/fastPolls';
 import { API, runFlux } from '../../../support/harness';
@@ -17,7 +23,13 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
-const generate = (model: string, extra: INodeParameters): INodeParameters => ({ resource: 'image', operation: 'generate', model, prompt: 'a harbour', ...extra });
+const generate = (model: string, extra: INodeParameters): INodeParameters => ({
+	resource: 'image',
+	operation: 'generate',
+	model,
+	prompt: 'a harbour',
+	...extra,
+});
 
 async function refusal(parameters: INodeParameters): Promise<Error> {
 	const submit = nock(API).post(/.*/).reply(200, { id: 'never' });
@@ -31,14 +43,20 @@ async function refusal(parameters: INodeParameters): Promise<Error> {
 
 test('1080 × 1920 on FLUX.2 [pro] (a Story) is made as 1088 × 1920, and the item says what was asked', async () => {
 	const submits = await fakeBfl('flux-2-pro');
-	const [item] = await runFlux({ version: 2, parameters: generate('flux-2-pro', { width: 1080, height: 1920 }) });
+	const [item] = await runFlux({
+		version: 2,
+		parameters: generate('flux-2-pro', { width: 1080, height: 1920 }),
+	});
 	expect(submits[0].body).toMatchObject({ width: 1088, height: 1920 });
 	expect(item.json).toMatchObject({ requestedWidth: 1080, requestedHeight: 1920 });
 });
 
 test('a size already on the grid is sent as typed, and the item carries no requested size', async () => {
 	const submits = await fakeBfl('flux-2-pro');
-	const [item] = await runFlux({ version: 2, parameters: generate('flux-2-pro', { width: 1024, height: 768 }) });
+	const [item] = await runFlux({
+		version: 2,
+		parameters: generate('flux-2-pro', { width: 1024, height: 768 }),
+	});
 	expect(submits[0].body).toMatchObject({ width: 1024, height: 768 });
 	expect(item.json.requestedWidth).toBeUndefined();
 });
@@ -51,9 +69,13 @@ test('FLUX1.1 [pro] rounds to multiples of 32: 1000 × 700 → 992 × 704', asyn
 
 test('sizes outside the range are refused before anything is sent, naming the field and its range', async () => {
 	const wide = await refusal(generate('flux-pro-1.1', { width: 1450, height: 768 }));
-	expect(wide.message).toMatch(/Width \(width\) must be a whole number 256 to 1440, a multiple of 32; got 1450/);
+	expect(wide.message).toMatch(
+		/Width \(width\) must be a whole number 256 to 1440, a multiple of 32; got 1450/,
+	);
 	const narrow = await refusal(generate('flux-2-pro', { width: 40, height: 768 }));
-	expect(narrow.message).toMatch(/Width \(width\) must be a whole number at least 64, a multiple of 16.*got 40/);
+	expect(narrow.message).toMatch(
+		/Width \(width\) must be a whole number at least 64, a multiple of 16.*got 40/,
+	);
 	const huge = await refusal(generate('flux-2-pro', { width: 2400, height: 2400 }));
 	expect(huge.message).toMatch(/× height must be at most 4,194,304 pixels/);
 });
@@ -70,8 +92,13 @@ test('rounding never takes a size inside the pixel limit past it: both sides go 
 
 test('a Size preset fills in width and height; a preset the model cannot make is refused', async () => {
 	const submits = await fakeBfl('flux-2-pro');
-	await runFlux({ version: 2, parameters: generate('flux-2-pro', { size: 'story-2mp', width: 10, height: 10 }) });
+	await runFlux({
+		version: 2,
+		parameters: generate('flux-2-pro', { size: 'story-2mp', width: 10, height: 10 }),
+	});
 	expect(submits[0].body).toMatchObject({ width: 1088, height: 1920 });
 	const error = await refusal(generate('flux-pro-1.1', { size: 'portrait-2mp' }));
-	expect(error.message).toMatch(/Size \(size\) must be one of custom, .* for FLUX1\.1 \[pro\]; got "portrait-2mp"/);
+	expect(error.message).toMatch(
+		/Size \(size\) must be one of custom, .* for FLUX1\.1 \[pro\]; got "portrait-2mp"/,
+	);
 });

@@ -4,10 +4,23 @@
  * Version 1 must also keep every parameter of the description as it was released, so workflows
  * saved before version 2 still load and run.
  */
-import { NodeHelpers, type INodeProperties, type INodePropertyOptions, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type INodeProperties,
+	type INodePropertyOptions,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { Flux } from '../../../../nodes/Flux/Flux.node';
-import { fieldsFor, MODELS_BY_ID, parameterOf, SIZE_PRESETS, type FieldSpec, type ModelSpec, type Operation } from '../../../../nodes/Flux/models';
+import {
+	fieldsFor,
+	MODELS_BY_ID,
+	parameterOf,
+	SIZE_PRESETS,
+	type FieldSpec,
+	type ModelSpec,
+	type Operation,
+} from '../../../../nodes/Flux/models';
 import head from '../../../support/fixtures/v1-description-head.json';
 
 const flux = new Flux();
@@ -17,15 +30,38 @@ const DESCRIPTIONS: Record<number, INodeTypeDescription> = {
 };
 
 /** Parameters that are not a model's fields: selectors, node options, version 2's completion settings. */
-const NODE_LEVEL = new Set(['resource', 'operation', 'model', 'options', 'modelOptions', 'waitForResult', 'triggerUrl', 'finetuneRegion', 'size']);
+const NODE_LEVEL = new Set([
+	'resource',
+	'operation',
+	'model',
+	'options',
+	'modelOptions',
+	'waitForResult',
+	'triggerUrl',
+	'finetuneRegion',
+	'size',
+]);
 
 function visible(version: number, values: Record<string, unknown>): INodeProperties[] {
 	const description = DESCRIPTIONS[version];
 	// As the editor has them: the values set, and the defaults of the rest (Size is Custom unless chosen).
 	const node = { typeVersion: version, parameters: values } as never;
-	const withDefaults = NodeHelpers.getNodeParameters(description.properties, values as never, true, false, node, description) ?? values;
+	const withDefaults =
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			values as never,
+			true,
+			false,
+			node,
+			description,
+		) ?? values;
 	return description.properties.filter((property) =>
-		NodeHelpers.displayParameter(withDefaults as never, property, { typeVersion: version }, description),
+		NodeHelpers.displayParameter(
+			withDefaults as never,
+			property,
+			{ typeVersion: version },
+			description,
+		),
 	);
 }
 
@@ -33,7 +69,9 @@ function visible(version: number, values: Record<string, unknown>): INodePropert
 function fieldProperties(shown: INodeProperties[]): INodeProperties[] {
 	return [
 		...shown.filter((property) => !NODE_LEVEL.has(property.name)),
-		...shown.filter((property) => property.name === 'modelOptions').flatMap((collection) => (collection.options ?? []) as INodeProperties[]),
+		...shown
+			.filter((property) => property.name === 'modelOptions')
+			.flatMap((collection) => (collection.options ?? []) as INodeProperties[]),
 	];
 }
 
@@ -58,7 +96,15 @@ function withoutCustomCall(values: unknown[]): unknown[] {
 }
 
 // Transcribed independently of the table: the models each operation offers.
-const FLUX2 = ['flux-2-max', 'flux-2-pro-preview', 'flux-2-pro', 'flux-2-flex', 'flux-2-klein-4b', 'flux-2-klein-9b-preview', 'flux-2-klein-9b'];
+const FLUX2 = [
+	'flux-2-max',
+	'flux-2-pro-preview',
+	'flux-2-pro',
+	'flux-2-flex',
+	'flux-2-klein-4b',
+	'flux-2-klein-9b-preview',
+	'flux-2-klein-9b',
+];
 const KLEIN_LORAS = [
 	'flux-2-klein-4b-finetuned',
 	'flux-2-klein-9b-finetuned',
@@ -68,7 +114,13 @@ const KLEIN_LORAS = [
 	'flux-2-klein-base-9b-finetuned',
 ];
 const KONTEXT = ['flux-kontext-max', 'flux-kontext-pro'];
-const FLUX1_GENERATE = ['flux-pro-1.1-ultra', 'flux-pro-1.1', 'flux-dev', 'flux-pro-1.1-ultra-finetuned', 'flux-pro'];
+const FLUX1_GENERATE = [
+	'flux-pro-1.1-ultra',
+	'flux-pro-1.1',
+	'flux-dev',
+	'flux-pro-1.1-ultra-finetuned',
+	'flux-pro',
+];
 const FILL = ['flux-pro-1.0-fill', 'flux-pro-1.0-fill-finetuned'];
 
 const V1_MODELS: Record<string, string[]> = {
@@ -107,10 +159,17 @@ function isFinetuneLocator(version: number, field: FieldSpec): boolean {
 }
 
 /** Each field's property carries the table's default, range and option values. */
-function expectRangesAndDefaults(version: number, fields: FieldSpec[], properties: INodeProperties[]): void {
+function expectRangesAndDefaults(
+	version: number,
+	fields: FieldSpec[],
+	properties: INodeProperties[],
+): void {
 	for (const field of fields) {
 		const property = properties.find((candidate) => candidate.name === parameterOf(field));
-		expect({ field: field.api, found: Boolean(property) }).toEqual({ field: field.api, found: true });
+		expect({ field: field.api, found: Boolean(property) }).toEqual({
+			field: field.api,
+			found: true,
+		});
 		if (!property) continue;
 		if (isFinetuneLocator(version, field)) {
 			expect(property.type).toBe('resourceLocator');
@@ -120,9 +179,17 @@ function expectRangesAndDefaults(version: number, fields: FieldSpec[], propertie
 			expect(property.modes?.map((mode) => mode.name)).toContain('id');
 			continue;
 		}
-		expect({ name: property.name, default: property.default }).toEqual({ name: property.name, default: field.default });
+		expect({ name: property.name, default: property.default }).toEqual({
+			name: property.name,
+			default: field.default,
+		});
 		if (field.kind === 'integer' || field.kind === 'number') {
-			expect({ name: property.name, type: property.type, min: property.typeOptions?.minValue, max: property.typeOptions?.maxValue }).toEqual({
+			expect({
+				name: property.name,
+				type: property.type,
+				min: property.typeOptions?.minValue,
+				max: property.typeOptions?.maxValue,
+			}).toEqual({
 				name: property.name,
 				type: 'number',
 				min: field.zeroMeansAuto ? 0 : field.min,
@@ -131,8 +198,12 @@ function expectRangesAndDefaults(version: number, fields: FieldSpec[], propertie
 		}
 		if (field.kind === 'options') {
 			// The table's values; sorted by name unless they form a scale (n8n's options-sorted-alphabetically).
-			expect({ name: property.name, values: [...optionValues(property)].sort() }).toEqual({ name: property.name, values: [...field.values].sort() });
-			if (!field.scale) expect(optionNames(property)).toEqual([...optionNames(property)].sort(byName));
+			expect({ name: property.name, values: [...optionValues(property)].sort() }).toEqual({
+				name: property.name,
+				values: [...field.values].sort(),
+			});
+			if (!field.scale)
+				expect(optionNames(property)).toEqual([...optionNames(property)].sort(byName));
 			else expect(optionValues(property)).toEqual(field.values);
 		}
 		if (field.kind === 'boolean') expect(property.type).toBe('boolean');
@@ -152,10 +223,16 @@ function expectMediaDefaults(fields: FieldSpec[], properties: INodeProperties[])
 		const property = properties.find((candidate) => candidate.name === parameterOf(field));
 		if (!property) continue;
 		if (field.required || field.list) {
-			expect({ field: field.api, default: property.default }).toEqual({ field: field.api, default: firstRequired ? 'data' : field.api });
+			expect({ field: field.api, default: property.default }).toEqual({
+				field: field.api,
+				default: firstRequired ? 'data' : field.api,
+			});
 			firstRequired = false;
 		} else {
-			expect({ field: field.api, default: property.default }).toEqual({ field: field.api, default: '' });
+			expect({ field: field.api, default: property.default }).toEqual({
+				field: field.api,
+				default: '',
+			});
 			expect({ field: field.api, placeholder: property.placeholder ?? '' }).not.toEqual({
 				field: field.api,
 				placeholder: expect.stringMatching(/\bdata\b/),
@@ -167,7 +244,9 @@ function expectMediaDefaults(fields: FieldSpec[], properties: INodeProperties[])
 // -------------------------------------------------------------------------------------------
 // Version 1: Operation → Model
 
-const v1Cases = Object.entries(V1_MODELS).flatMap(([operation, ids]) => ids.map((id) => [operation, id] as const));
+const v1Cases = Object.entries(V1_MODELS).flatMap(([operation, ids]) =>
+	ids.map((id) => [operation, id] as const),
+);
 
 describe.each(v1Cases)('version 1: %s with %s', (operation, id) => {
 	const spec = model(id);
@@ -176,10 +255,17 @@ describe.each(v1Cases)('version 1: %s with %s', (operation, id) => {
 	const properties = fieldProperties(shown);
 
 	test('shows exactly the fields of this model (webhook fields included), each once', () => {
-		expect(properties.map((property) => property.name).sort()).toEqual(fields.map(parameterOf).sort());
-		expect(shown.filter((property) => property.name === 'modelOptions').length).toBeLessThanOrEqual(1);
+		expect(properties.map((property) => property.name).sort()).toEqual(
+			fields.map(parameterOf).sort(),
+		);
+		expect(shown.filter((property) => property.name === 'modelOptions').length).toBeLessThanOrEqual(
+			1,
+		);
 		for (const name of WEBHOOK_PARAMETERS) {
-			expect({ name, shown: properties.some((property) => property.name === name) }).toEqual({ name, shown: fields.some((field) => parameterOf(field) === name) });
+			expect({ name, shown: properties.some((property) => property.name === name) }).toEqual({
+				name,
+				shown: fields.some((field) => parameterOf(field) === name),
+			});
 		}
 	});
 
@@ -199,23 +285,34 @@ test('version 1 offers each operation exactly its models, always with a Model se
 	const operation = DESCRIPTIONS[1].properties.find((property) => property.name === 'operation');
 	expect(withoutCustomCall(optionValues(operation)).sort()).toEqual(Object.keys(V1_MODELS).sort());
 	for (const [name, ids] of Object.entries(V1_MODELS)) {
-		const selectors = visible(1, { operation: name }).filter((property) => property.name === 'model');
+		const selectors = visible(1, { operation: name }).filter(
+			(property) => property.name === 'model',
+		);
 		expect({ name, selectors: selectors.length }).toEqual({ name, selectors: 1 });
-		expect({ name, models: optionValues(selectors[0]).sort() }).toEqual({ name, models: [...ids].sort() });
+		expect({ name, models: optionValues(selectors[0]).sort() }).toEqual({
+			name,
+			models: [...ids].sort(),
+		});
 		expect(ids).toContain(selectors[0].default);
 	}
 });
 
 test('every version-1 model is reachable, and no version-2-only model is', () => {
-	const offered = new Set(DESCRIPTIONS[1].properties.filter((property) => property.name === 'model').flatMap(optionValues));
+	const offered = new Set(
+		DESCRIPTIONS[1].properties
+			.filter((property) => property.name === 'model')
+			.flatMap(optionValues),
+	);
 	expect([...offered].sort()).toEqual([...new Set(Object.values(V1_MODELS).flat())].sort());
 });
 
 test('safetyTolerance is 0–5 on FLUX.2 and 0–6 on FLUX.1, each shown only for its own models', () => {
 	const tolerance = (id: string) =>
-		((visible(1, { operation: 'generate', model: id }).find((property) => property.name === 'modelOptions')?.options ?? []) as INodeProperties[]).find(
-			(option) => option.name === 'safetyTolerance',
-		)?.typeOptions?.maxValue;
+		(
+			(visible(1, { operation: 'generate', model: id }).find(
+				(property) => property.name === 'modelOptions',
+			)?.options ?? []) as INodeProperties[]
+		).find((option) => option.name === 'safetyTolerance')?.typeOptions?.maxValue;
 	expect(tolerance('flux-2-pro')).toBe(5);
 	expect(tolerance('flux-dev')).toBe(6);
 });
@@ -237,9 +334,12 @@ interface OldProperty {
 /** displayOptions with every value list sorted: the order of models in a condition does not matter. */
 function conditions(displayOptions: unknown): string {
 	const normalised: Record<string, Record<string, string[]>> = {};
-	for (const [kind, rules] of Object.entries((displayOptions ?? {}) as Record<string, Record<string, unknown[]>>)) {
+	for (const [kind, rules] of Object.entries(
+		(displayOptions ?? {}) as Record<string, Record<string, unknown[]>>,
+	)) {
 		normalised[kind] = {};
-		for (const name of Object.keys(rules).sort()) normalised[kind][name] = rules[name].map(String).sort();
+		for (const name of Object.keys(rules).sort())
+			normalised[kind][name] = rules[name].map(String).sort();
 	}
 	return JSON.stringify(normalised);
 }
@@ -259,7 +359,13 @@ function essentials(property: OldProperty | INodeProperties): Record<string, unk
 /** The values of an options parameter, as a set: their order on the panel may change. */
 function optionSet(property: OldProperty | INodeProperties): string[] {
 	return ((property.options ?? []) as unknown[])
-		.map((option) => String(typeof option === 'object' && option !== null ? (option as { value: unknown }).value : option))
+		.map((option) =>
+			String(
+				typeof option === 'object' && option !== null
+					? (option as { value: unknown }).value
+					: option,
+			),
+		)
 		.sort();
 }
 
@@ -278,19 +384,31 @@ function keeps(current: OldProperty | INodeProperties, old: OldProperty): boolea
 	return optionSet(old).every((value) => values.has(value));
 }
 
-const OLD = head as unknown as { name: string; version: number; properties: OldProperty[] } & Record<string, unknown>;
-const oldCases = OLD.properties.map((property, index) => [`${index} ${property.name}`, property] as const);
+const OLD = head as unknown as {
+	name: string;
+	version: number;
+	properties: OldProperty[];
+} & Record<string, unknown>;
+const oldCases = OLD.properties.map(
+	(property, index) => [`${index} ${property.name}`, property] as const,
+);
 
 describe.each(oldCases)('version 1 keeps the released parameter %s', (_label, old) => {
 	const matches = DESCRIPTIONS[1].properties.filter(
-		(property) => property.name === old.name && conditions(property.displayOptions) === conditions(old.displayOptions),
+		(property) =>
+			property.name === old.name &&
+			conditions(property.displayOptions) === conditions(old.displayOptions),
 	);
 
 	test('with the same name, type, default, option values and display conditions', () => {
 		expect(matches.map(essentials)).toContainEqual(essentials(old));
 		if (!isCollection(old) && old.options !== undefined) {
-			const match = matches.find((candidate) => JSON.stringify(essentials(candidate)) === JSON.stringify(essentials(old)));
-			expect(optionSet(match ?? ({} as INodeProperties))).toEqual(expect.arrayContaining(optionSet(old)));
+			const match = matches.find(
+				(candidate) => JSON.stringify(essentials(candidate)) === JSON.stringify(essentials(old)),
+			);
+			expect(optionSet(match ?? ({} as INodeProperties))).toEqual(
+				expect.arrayContaining(optionSet(old)),
+			);
 		}
 	});
 
@@ -299,11 +417,17 @@ describe.each(oldCases)('version 1 keeps the released parameter %s', (_label, ol
 			const children = (old.options ?? []) as OldProperty[];
 			const candidates = matches.map((match) => (match.options ?? []) as INodeProperties[]);
 			// The new collection with the same conditions holds every child as it was.
-			const found = candidates.some((options) => children.every((child) => options.some((option) => keeps(option, child))));
+			const found = candidates.some((options) =>
+				children.every((child) => options.some((option) => keeps(option, child))),
+			);
 			if (!found) {
 				const options = candidates[0] ?? [];
 				for (const child of children) {
-					expect({ child: child.name, kept: options.some((option) => keeps(option, child)), now: options.filter((option) => option.name === child.name).map(essentials) }).toEqual({
+					expect({
+						child: child.name,
+						kept: options.some((option) => keeps(option, child)),
+						now: options.filter((option) => option.name === child.name).map(essentials),
+					}).toEqual({
 						child: child.name,
 						kept: true,
 						now: [essentials(child)],
@@ -324,33 +448,51 @@ test('version 1 keeps the released node name, version, credentials, inputs and o
 		inputs: description.inputs,
 		outputs: description.outputs,
 		credentials: description.credentials,
-	}).toEqual({ name: OLD.name, version: OLD.version, defaults: OLD.defaults, inputs: OLD.inputs, outputs: OLD.outputs, credentials: OLD.credentials });
+	}).toEqual({
+		name: OLD.name,
+		version: OLD.version,
+		defaults: OLD.defaults,
+		inputs: OLD.inputs,
+		outputs: OLD.outputs,
+		credentials: OLD.credentials,
+	});
 });
 
 // -------------------------------------------------------------------------------------------
 // Version 2: Resource → Operation → Model
 
-const v2Cases = Object.entries(V2_MODELS).flatMap(([key, ids]) => ids.map((id) => [key, id] as const));
+const v2Cases = Object.entries(V2_MODELS).flatMap(([key, ids]) =>
+	ids.map((id) => [key, id] as const),
+);
 
 describe.each(v2Cases)('version 2: %s with %s', (key, id) => {
 	const [resource, operation] = key.split(':') as [string, Operation];
 	const spec = model(id);
 	const several = V2_MODELS[key].length > 1;
-	const fields = fieldsFor(spec, operation).filter((field) => !['webhook_url', 'webhook_secret'].includes(field.api));
+	const fields = fieldsFor(spec, operation).filter(
+		(field) => !['webhook_url', 'webhook_secret'].includes(field.api),
+	);
 	const shown = visible(2, { resource, operation, ...(several ? { model: id } : {}) });
 	const properties = fieldProperties(shown);
 
 	test('shows exactly the fields of this model except the webhook fields, each once', () => {
-		expect(properties.map((property) => property.name).sort()).toEqual(fields.map(parameterOf).sort());
-		expect(shown.filter((property) => property.name === 'modelOptions').length).toBeLessThanOrEqual(1);
+		expect(properties.map((property) => property.name).sort()).toEqual(
+			fields.map(parameterOf).sort(),
+		);
+		expect(shown.filter((property) => property.name === 'modelOptions').length).toBeLessThanOrEqual(
+			1,
+		);
 		expect(properties.filter((property) => WEBHOOK_PARAMETERS.includes(property.name))).toEqual([]);
 	});
 
-	test(several ? 'has a Model selector offering this model' : 'has no Model selector (one model)', () => {
-		const selectors = shown.filter((property) => property.name === 'model');
-		expect(selectors).toHaveLength(several ? 1 : 0);
-		if (several) expect(optionValues(selectors[0])).toContain(id);
-	});
+	test(
+		several ? 'has a Model selector offering this model' : 'has no Model selector (one model)',
+		() => {
+			const selectors = shown.filter((property) => property.name === 'model');
+			expect(selectors).toHaveLength(several ? 1 : 0);
+			if (several) expect(optionValues(selectors[0])).toContain(id);
+		},
+	);
 
 	if (!several) {
 		test('shows the same fields when a model value from another operation lingers', () => {
@@ -365,13 +507,23 @@ describe.each(v2Cases)('version 2: %s with %s', (key, id) => {
 	});
 
 	test('shows the finetune host only for FLUX.1 finetunes', () => {
-		expect(shown.some((property) => property.name === 'finetuneRegion')).toBe(Boolean(spec.finetuneHost));
+		expect(shown.some((property) => property.name === 'finetuneRegion')).toBe(
+			Boolean(spec.finetuneHost),
+		);
 	});
 
 	test('says under FLUX.2 width and height that 0 means automatic', () => {
-		for (const field of fields.filter((candidate) => candidate.kind === 'integer' && candidate.zeroMeansAuto && ['width', 'height'].includes(candidate.api))) {
+		for (const field of fields.filter(
+			(candidate) =>
+				candidate.kind === 'integer' &&
+				candidate.zeroMeansAuto &&
+				['width', 'height'].includes(candidate.api),
+		)) {
 			const property = properties.find((candidate) => candidate.name === parameterOf(field));
-			expect({ name: field.api, hint: property?.hint }).toEqual({ name: field.api, hint: expect.stringMatching(/0\b.*automatic/i) });
+			expect({ name: field.api, hint: property?.hint }).toEqual({
+				name: field.api,
+				hint: expect.stringMatching(/0\b.*automatic/i),
+			});
 		}
 	});
 });
@@ -381,24 +533,50 @@ describe('version 2', () => {
 
 	test('has the resources image, video, task, account and finetune', () => {
 		const resource = description.properties.find((property) => property.name === 'resource');
-		expect(withoutCustomCall(optionValues(resource))).toEqual(['account', 'finetune', 'image', 'task', 'video']);
-		expect(optionNames(resource)).toEqual(['Account', 'Finetune', 'Image', 'Task', 'Video', 'Custom API Call']);
+		expect(withoutCustomCall(optionValues(resource))).toEqual([
+			'account',
+			'finetune',
+			'image',
+			'task',
+			'video',
+		]);
+		expect(optionNames(resource)).toEqual([
+			'Account',
+			'Finetune',
+			'Image',
+			'Task',
+			'Video',
+			'Custom API Call',
+		]);
 		expect(resource?.noDataExpression).toBe(true);
 	});
 
 	test('offers each operation exactly its models, with a Model selector only where there is a choice', () => {
 		for (const [key, ids] of Object.entries(V2_MODELS)) {
 			const [resource, operation] = key.split(':');
-			const selectors = visible(2, { resource, operation }).filter((property) => property.name === 'model');
-			expect({ key, selectors: selectors.length }).toEqual({ key, selectors: ids.length > 1 ? 1 : 0 });
+			const selectors = visible(2, { resource, operation }).filter(
+				(property) => property.name === 'model',
+			);
+			expect({ key, selectors: selectors.length }).toEqual({
+				key,
+				selectors: ids.length > 1 ? 1 : 0,
+			});
 			if (ids.length > 1) {
-				expect({ key, models: optionValues(selectors[0]).sort() }).toEqual({ key, models: [...ids].sort() });
+				expect({ key, models: optionValues(selectors[0]).sort() }).toEqual({
+					key,
+					models: [...ids].sort(),
+				});
 				expect(ids).toContain(selectors[0].default);
 			}
 		}
-		const operations = (resource: string) => withoutCustomCall(optionValues(visible(2, { resource }).find((property) => property.name === 'operation')));
+		const operations = (resource: string) =>
+			withoutCustomCall(
+				optionValues(visible(2, { resource }).find((property) => property.name === 'operation')),
+			);
 		for (const resource of ['image', 'video']) {
-			const expected = Object.keys(V2_MODELS).filter((key) => key.startsWith(`${resource}:`)).map((key) => key.split(':')[1]);
+			const expected = Object.keys(V2_MODELS)
+				.filter((key) => key.startsWith(`${resource}:`))
+				.map((key) => key.split(':')[1]);
 			expect(operations(resource).sort()).toEqual(expected.sort());
 		}
 		expect(operations('task')).toEqual(['getResult']);
@@ -408,7 +586,9 @@ describe('version 2', () => {
 
 	test('every model of version 2 is reachable', () => {
 		const offered = new Set(Object.values(V2_MODELS).flat());
-		const v2Models = [...MODELS_BY_ID.values()].filter((spec) => spec.versions.includes(2)).map((spec) => spec.id);
+		const v2Models = [...MODELS_BY_ID.values()]
+			.filter((spec) => spec.versions.includes(2))
+			.map((spec) => spec.id);
 		expect([...offered].sort()).toEqual(v2Models.sort());
 		expect(offered.has('flux-pro-1.0-canny')).toBe(false);
 		expect(offered.has('flux-pro-1.0-depth')).toBe(false);
@@ -419,21 +599,35 @@ describe('version 2', () => {
 			.filter((property) => property.name === 'operation')
 			.flatMap((property) => (property.options ?? []) as INodePropertyOptions[])
 			.map((option) => option.action);
-		expect(actions).toEqual(expect.arrayContaining(['Erase an object', 'Try on a garment', 'Generate a video']));
+		expect(actions).toEqual(
+			expect.arrayContaining(['Erase an object', 'Try on a garment', 'Generate a video']),
+		);
 		expect(actions.every((action) => typeof action === 'string' && action.length > 0)).toBe(true);
 	});
 
 	test('has no webhook URL or secret field anywhere: Wait for Result off and the FLUX Trigger URL set them', () => {
 		const names = description.properties.flatMap((property) => [
 			property.name,
-			...((property.options ?? []) as INodeProperties[]).map((option) => (typeof option === 'object' ? option.name : '')),
+			...((property.options ?? []) as INodeProperties[]).map((option) =>
+				typeof option === 'object' ? option.name : '',
+			),
 		]);
 		expect(names.filter((name) => WEBHOOK_PARAMETERS.includes(name))).toEqual([]);
-		const waiting = visible(2, { resource: 'image', operation: 'erase' }).map((property) => property.name);
+		const waiting = visible(2, { resource: 'image', operation: 'erase' }).map(
+			(property) => property.name,
+		);
 		expect(waiting).toContain('waitForResult');
 		expect(waiting).not.toContain('triggerUrl');
-		expect(visible(2, { resource: 'image', operation: 'erase', waitForResult: false }).map((property) => property.name)).toContain('triggerUrl');
-		expect(visible(2, { resource: 'video', operation: 'upscale', waitForResult: false }).map((property) => property.name)).toContain('triggerUrl');
+		expect(
+			visible(2, { resource: 'image', operation: 'erase', waitForResult: false }).map(
+				(property) => property.name,
+			),
+		).toContain('triggerUrl');
+		expect(
+			visible(2, { resource: 'video', operation: 'upscale', waitForResult: false }).map(
+				(property) => property.name,
+			),
+		).toContain('triggerUrl');
 	});
 
 	test('picks a finetune from a list filled by searchFinetunes, or by ID', () => {
@@ -444,14 +638,21 @@ describe('version 2', () => {
 		expect(list?.type).toBe('list');
 		expect(list?.typeOptions?.searchListMethod).toBe('searchFinetunes');
 		expect(locator?.modes?.some((mode) => mode.name === 'id')).toBe(true);
-		const methods = (flux.getNodeType(2) as { methods?: { listSearch?: Record<string, unknown> } }).methods;
+		const methods = (flux.getNodeType(2) as { methods?: { listSearch?: Record<string, unknown> } })
+			.methods;
 		expect(typeof methods?.listSearch?.searchFinetunes).toBe('function');
 		expect(shown.some((property) => property.name === 'finetuneRegion')).toBe(true);
 	});
 
 	test('task and account resources show no model fields', () => {
-		expect(fieldProperties(visible(2, { resource: 'task', operation: 'getResult' })).map((property) => property.name)).toEqual(['task']);
-		expect(fieldProperties(visible(2, { resource: 'account', operation: 'getCredits' }))).toEqual([]);
+		expect(
+			fieldProperties(visible(2, { resource: 'task', operation: 'getResult' })).map(
+				(property) => property.name,
+			),
+		).toEqual(['task']);
+		expect(fieldProperties(visible(2, { resource: 'account', operation: 'getCredits' }))).toEqual(
+			[],
+		);
 	});
 });
 
@@ -463,20 +664,33 @@ describe('version 2: Size presets beside width and height', () => {
 		const custom = visible(2, { resource: 'image', operation: 'generate', model: 'flux-2-pro' });
 		expect(names(custom)).toEqual(expect.arrayContaining(['size', 'width', 'height']));
 		expect(names(custom).indexOf('size')).toBeLessThan(names(custom).indexOf('width'));
-		expect(optionValues(sizeOf(custom)).sort()).toEqual(['custom', ...SIZE_PRESETS.map((preset) => preset.value)].sort());
-		const story = visible(2, { resource: 'image', operation: 'generate', model: 'flux-2-pro', size: 'story-2mp' });
+		expect(optionValues(sizeOf(custom)).sort()).toEqual(
+			['custom', ...SIZE_PRESETS.map((preset) => preset.value)].sort(),
+		);
+		const story = visible(2, {
+			resource: 'image',
+			operation: 'generate',
+			model: 'flux-2-pro',
+			size: 'story-2mp',
+		});
 		expect(names(story)).not.toContain('width');
 		expect(names(story)).not.toContain('height');
 	});
 
 	test('FLUX1.1 [pro] (256 to 1440 px) offers only the presets it can make', () => {
 		const shown = visible(2, { resource: 'image', operation: 'generate', model: 'flux-pro-1.1' });
-		expect(optionValues(sizeOf(shown)).sort()).toEqual(['custom', 'landscape-1mp', 'portrait-1mp', 'square-1mp', 'square-2mp', 'story-1mp'].sort());
+		expect(optionValues(sizeOf(shown)).sort()).toEqual(
+			['custom', 'landscape-1mp', 'portrait-1mp', 'square-1mp', 'square-2mp', 'story-1mp'].sort(),
+		);
 	});
 
 	test('models sized by aspect ratio or a required canvas have no Size, and version 1 has none', () => {
-		expect(sizeOf(visible(2, { resource: 'image', operation: 'generate', model: 'flux-pro-1.1-ultra' }))).toBeUndefined();
-		expect(sizeOf(visible(2, { resource: 'image', operation: 'expand', model: 'outpainting-v1' }))).toBeUndefined();
+		expect(
+			sizeOf(visible(2, { resource: 'image', operation: 'generate', model: 'flux-pro-1.1-ultra' })),
+		).toBeUndefined();
+		expect(
+			sizeOf(visible(2, { resource: 'image', operation: 'expand', model: 'outpainting-v1' })),
+		).toBeUndefined();
 		expect(DESCRIPTIONS[1].properties.some((property) => property.name === 'size')).toBe(false);
 	});
 });

@@ -36,17 +36,31 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	emulator.reset();
-	Object.assign(emulator.config, { activeTaskLimit: 24, generationMs: 300, sampleTtlMs: 600000, retryAfterSeconds: null, credits: 10000, faults: {} });
+	Object.assign(emulator.config, {
+		activeTaskLimit: 24,
+		generationMs: 300,
+		sampleTtlMs: 600000,
+		retryAfterSeconds: null,
+		credits: 10000,
+		faults: {},
+	});
 });
 
 const ledger = () => emulator.ledger as LedgerEntry[];
-const submits = () => ledger().filter((entry) => entry.method === 'POST' && entry.path.startsWith('/v1/'));
+const submits = () =>
+	ledger().filter((entry) => entry.method === 'POST' && entry.path.startsWith('/v1/'));
 
 function prompts(count: number, fault?: (index: number) => string): INodeExecutionData[] {
-	return Array.from({ length: count }, (_, index) => ({ json: { prompt: `picture ${index} ${fault?.(index) ?? ''}`.trim() } }));
+	return Array.from({ length: count }, (_, index) => ({
+		json: { prompt: `picture ${index} ${fault?.(index) ?? ''}`.trim() },
+	}));
 }
 
-function run(items: INodeExecutionData[], parameters: INodeParameters = {}, extra: { abortController?: AbortController } = {}) {
+function run(
+	items: INodeExecutionData[],
+	parameters: INodeParameters = {},
+	extra: { abortController?: AbortController } = {},
+) {
 	return runFlux({
 		parameters: {
 			operation: 'generate',
@@ -58,7 +72,11 @@ function run(items: INodeExecutionData[], parameters: INodeParameters = {}, extr
 			...parameters,
 		},
 		items,
-		credentials: { apiKey: 'bfl_emulator_placeholder', region: 'custom', baseUrl: emulator.apiBase },
+		credentials: {
+			apiKey: 'bfl_emulator_placeholder',
+			region: 'custom',
+			baseUrl: emulator.apiBase,
+		},
 		continueOnFail: true,
 		...extra,
 	});
@@ -68,7 +86,8 @@ function run(items: INodeExecutionData[], parameters: INodeParameters = {}, extr
 function expectEachSubmittedOnce(items: INodeExecutionData[]) {
 	const accepted = submits().filter((entry) => entry.status === 200);
 	const perPrompt = new Map<string, number>();
-	for (const entry of accepted) perPrompt.set(String(entry.body?.prompt), (perPrompt.get(String(entry.body?.prompt)) ?? 0) + 1);
+	for (const entry of accepted)
+		perPrompt.set(String(entry.body?.prompt), (perPrompt.get(String(entry.body?.prompt)) ?? 0) + 1);
 	expect([...perPrompt.values()].every((count) => count === 1)).toBe(true);
 	expect(new Set(accepted.map((entry) => entry.taskId)).size).toBe(accepted.length);
 	expect(accepted.length).toBeLessThanOrEqual(items.length);
@@ -79,7 +98,11 @@ async function expectImages(out: INodeExecutionData[], count: number) {
 	for (const [index, item] of out.entries()) {
 		expect(item.pairedItem).toEqual({ item: index });
 		expect(item.json.error).toBeUndefined();
-		expect(await decode(Buffer.from(item.binary!.data.data, 'base64'))).toEqual({ format: 'png', width: 128, height: 96 });
+		expect(await decode(Buffer.from(item.binary!.data.data, 'base64'))).toEqual({
+			format: 'png',
+			width: 128,
+			height: 96,
+		});
 	}
 }
 
@@ -109,7 +132,9 @@ test('half of the polls failing with 500: all items succeed', async () => {
 	const items = prompts(6);
 	const out = await run(items);
 	await expectImages(out, 6);
-	expect(ledger().some((entry) => entry.path === '/v1/get_result' && entry.status === 500)).toBe(true);
+	expect(ledger().some((entry) => entry.path === '/v1/get_result' && entry.status === 500)).toBe(
+		true,
+	);
 	expectEachSubmittedOnce(items);
 });
 
@@ -118,7 +143,9 @@ test('connection resets on polls: all items succeed', async () => {
 	const items = prompts(6);
 	const out = await run(items);
 	await expectImages(out, 6);
-	expect(ledger().some((entry) => entry.path === '/v1/get_result' && entry.status === 0)).toBe(true);
+	expect(ledger().some((entry) => entry.path === '/v1/get_result' && entry.status === 0)).toBe(
+		true,
+	);
 	expectEachSubmittedOnce(items);
 });
 
@@ -143,7 +170,9 @@ test('Task not found for the first second after submit is waited out', async () 
 	emulator.config.faults = { 'not-found-ms': 1000 };
 	const items = prompts(3);
 	await expectImages(await run(items), 3);
-	expect(ledger().some((entry) => entry.answer === undefined && entry.path === '/v1/get_result')).toBe(true);
+	expect(
+		ledger().some((entry) => entry.answer === undefined && entry.path === '/v1/get_result'),
+	).toBe(true);
 	expectEachSubmittedOnce(items);
 });
 
@@ -166,9 +195,13 @@ test('a malformed submit answer is not resent; the error keeps the task id', asy
 	expect(out[2].binary?.data).toBeDefined();
 	expect(out[1].json.error).toMatch(/unreadable/);
 	expect(out[1].json.description).toMatch(/not sent again/);
-	const malformed = submits().find((entry) => String(entry.body?.prompt).includes('submit-malformed'));
+	const malformed = submits().find((entry) =>
+		String(entry.body?.prompt).includes('submit-malformed'),
+	);
 	expect(out[1].json.taskId).toBe(malformed?.taskId);
-	expect(submits().filter((entry) => String(entry.body?.prompt).includes('submit-malformed'))).toHaveLength(1);
+	expect(
+		submits().filter((entry) => String(entry.body?.prompt).includes('submit-malformed')),
+	).toHaveLength(1);
 });
 
 test('a 500 on submit is not resent', async () => {
@@ -177,7 +210,9 @@ test('a 500 on submit is not resent', async () => {
 	expect(out[0].json.error).toMatch(/BFL server error \(500\) while submitting/);
 	expect(out[0].json.description).toMatch(/may exist/);
 	expect(out[1].binary?.data).toBeDefined();
-	expect(submits().filter((entry) => String(entry.body?.prompt).includes('submit-500'))).toHaveLength(1);
+	expect(
+		submits().filter((entry) => String(entry.body?.prompt).includes('submit-500')),
+	).toHaveLength(1);
 });
 
 test('a moderated prompt among good ones: one error item with its task id, the rest images', async () => {
@@ -185,7 +220,9 @@ test('a moderated prompt among good ones: one error item with its task id, the r
 	const out = await run(items);
 	expect(out).toHaveLength(5);
 	expect(out[2].json.error).toMatch(/Content Moderated.*Emulated content moderation/);
-	expect(out[2].json.taskId).toBe(submits().find((entry) => String(entry.body?.prompt).includes('moderated'))?.taskId);
+	expect(out[2].json.taskId).toBe(
+		submits().find((entry) => String(entry.body?.prompt).includes('moderated'))?.taskId,
+	);
 	for (const index of [0, 1, 3, 4]) expect(out[index].binary?.data).toBeDefined();
 	expectEachSubmittedOnce(items);
 });
@@ -224,8 +261,16 @@ test('cancelling halfway through a batch ends every wait at once and submits not
 
 /** The most tasks that were generating at the same moment, from the emulator's own records. */
 function maxOverlap(): number {
-	const tasks = [...(emulator.tasks as Map<string, { createdAt: number; readyAt: number }>).values()];
-	return Math.max(...tasks.map((task) => tasks.filter((other) => other.createdAt <= task.createdAt && other.readyAt > task.createdAt).length));
+	const tasks = [
+		...(emulator.tasks as Map<string, { createdAt: number; readyAt: number }>).values(),
+	];
+	return Math.max(
+		...tasks.map(
+			(task) =>
+				tasks.filter((other) => other.createdAt <= task.createdAt && other.readyAt > task.createdAt)
+					.length,
+		),
+	);
 }
 
 test('items run concurrently up to Max Concurrent Tasks, keeping input order and per-item expressions', async () => {
@@ -235,7 +280,9 @@ test('items run concurrently up to Max Concurrent Tasks, keeping input order and
 	await expectImages(out, 6);
 	expect(maxOverlap()).toBe(3);
 	const promptOf = new Map(submits().map((entry) => [entry.taskId, entry.body?.prompt]));
-	expect(out.map((item) => promptOf.get(String(item.json.taskId)))).toEqual(items.map((item) => item.json.prompt));
+	expect(out.map((item) => promptOf.get(String(item.json.taskId)))).toEqual(
+		items.map((item) => item.json.prompt),
+	);
 });
 
 test("by default the model's active-task limit sets the concurrency (6 for flux-kontext-max)", async () => {

@@ -5,7 +5,12 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { PROBE_BACKOFF, START_SLOTS, TaskSlots, type Ticket } from '../../../../nodes/Flux/engine/limiter';
+import {
+	PROBE_BACKOFF,
+	START_SLOTS,
+	TaskSlots,
+	type Ticket,
+} from '../../../../nodes/Flux/engine/limiter';
 
 /** Acquires in the background; `granted` tells whether it got through yet. */
 function waiter(slots: TaskSlots, until?: Promise<never>, first = false) {
@@ -70,7 +75,7 @@ test('up to the maximum, slots are granted at once; beyond it items wait', async
 	expect(slots.waiting).toBe(1);
 });
 
-test("a task of ours that ends frees its slot for the next waiting item at once, in order", async () => {
+test('a task of ours that ends frees its slot for the next waiting item at once, in order', async () => {
 	const slots = track(new TaskSlots(2));
 	await slots.acquire();
 	await slots.acquire();

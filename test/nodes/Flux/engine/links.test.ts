@@ -21,7 +21,14 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
-const klein = { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a fox', width: 256, height: 256 };
+const klein = {
+	resource: 'image',
+	operation: 'generate',
+	model: 'flux-2-klein-4b',
+	prompt: 'a fox',
+	width: 256,
+	height: 256,
+};
 const REST = 'https://n8n.example.com/rest';
 
 test("the agent gets a link served by n8n for a day, opening BFL's image, beside BFL's own link", async () => {
@@ -51,7 +58,11 @@ test('without a base URL n8n cannot give a usable link: the agent keeps BFL’s 
 
 test('a workflow (not an agent) gets no lasting link, and with Download Result off nothing is stored', async () => {
 	await fakeBfl('flux-2-klein-4b');
-	const [item] = await runFlux({ version: 2, parameters: { ...klein, options: { download: false } }, restApiUrl: REST });
+	const [item] = await runFlux({
+		version: 2,
+		parameters: { ...klein, options: { download: false } },
+		restApiUrl: REST,
+	});
 	expect(item.json.lastingUrl).toBeUndefined();
 	expect(item.binary).toBeUndefined();
 	expect(nock.pendingMocks().some((mock) => mock.includes('delivery'))).toBe(true); // never downloaded

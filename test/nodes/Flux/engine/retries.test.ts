@@ -48,9 +48,30 @@ async function fakeBfl(model = 'flux-2-klein-4b'): Promise<Fake> {
 		.reply((uri) => {
 			const id = new URL(uri, CLUSTER).searchParams.get('id') as string;
 			fake.polls[id] = (fake.polls[id] ?? 0) + 1;
-			if (id.includes('moderate')) return [200, { id, status: 'Request Moderated', result: null, details: { 'Moderation Reasons': ['Emulated'] } }];
-			if (id.includes('broken')) return [200, { id, status: 'Error', result: null, details: { reason: 'GPU fault' } }];
-			return [200, { id, status: 'Ready', result: { sample: `${DELIVERY}/results/${id}/sample.png?se=2030-01-01T00%3A10%3A00Z`, seed: 7, prompt: id } }];
+			if (id.includes('moderate'))
+				return [
+					200,
+					{
+						id,
+						status: 'Request Moderated',
+						result: null,
+						details: { 'Moderation Reasons': ['Emulated'] },
+					},
+				];
+			if (id.includes('broken'))
+				return [200, { id, status: 'Error', result: null, details: { reason: 'GPU fault' } }];
+			return [
+				200,
+				{
+					id,
+					status: 'Ready',
+					result: {
+						sample: `${DELIVERY}/results/${id}/sample.png?se=2030-01-01T00%3A10%3A00Z`,
+						seed: 7,
+						prompt: id,
+					},
+				},
+			];
 		});
 	nock(DELIVERY)
 		.persist()
@@ -63,7 +84,8 @@ async function fakeBfl(model = 'flux-2-klein-4b'): Promise<Fake> {
 	return fake;
 }
 
-const items = (...prompts: string[]): INodeExecutionData[] => prompts.map((prompt) => ({ json: { prompt } }));
+const items = (...prompts: string[]): INodeExecutionData[] =>
+	prompts.map((prompt) => ({ json: { prompt } }));
 
 const parameters: INodeParameters = {
 	resource: 'image',
@@ -106,7 +128,15 @@ test('with continue-on-fail, a retry (n8n re-runs when item 0 carries json.error
 	const fake = await fakeBfl();
 	const execution = newExecution();
 	const input = items('a moderate thing', 'a lake', 'a forest');
-	const run = () => runFlux({ version: 2, parameters, items: input, retryOnFail: true, continueOnFail: true, execution });
+	const run = () =>
+		runFlux({
+			version: 2,
+			parameters,
+			items: input,
+			retryOnFail: true,
+			continueOnFail: true,
+			execution,
+		});
 
 	const first = await run();
 	expect(first[0].json.error).toMatch(/Request Moderated/);
@@ -162,7 +192,8 @@ test('a submit whose outcome is unknown (500) is never sent again on the retry',
 			submits++;
 			return [500, { detail: 'Internal Server Error' }];
 		});
-	const run = () => runFlux({ version: 2, parameters, items: items('a lake'), retryOnFail: true, execution });
+	const run = () =>
+		runFlux({ version: 2, parameters, items: items('a lake'), retryOnFail: true, execution });
 	expect((await failure(run())).message).toMatch(/server error \(500\)/);
 	const again = await failure(run());
 	expect(again.message).toMatch(/server error \(500\)/);
@@ -176,7 +207,11 @@ test('without Retry On Fail, the first failure stops the run at once (no waiting
 	// item's first poll (450 ms at the latest) at most 4 × 3 tasks can have been submitted.
 	const limited = { ...parameters, options: { maxConcurrentTasks: 4 } };
 	const error = await failure(
-		runFluxOutputs({ version: 2, parameters: limited, items: items('a moderate thing', ...Array.from({ length: 30 }, (_, i) => `picture ${i}`)) }),
+		runFluxOutputs({
+			version: 2,
+			parameters: limited,
+			items: items('a moderate thing', ...Array.from({ length: 30 }, (_, i) => `picture ${i}`)),
+		}),
 	);
 	expect(error.message).toMatch(/Request Moderated/);
 	// Items still waiting for a slot were never submitted.

@@ -77,8 +77,14 @@ interface Expected {
 const WEBHOOK = ['webhook_url', 'webhook_secret'];
 const REFS8 = ['input_image', ...[2, 3, 4, 5, 6, 7, 8].map((n) => `input_image_${n}`)];
 const REFS4 = REFS8.slice(0, 4);
-const FLUX2_SIZE: Record<string, Range> = { width: [64, undefined, 0, 16], height: [64, undefined, 0, 16] };
-const FLUX1_SIZE: Record<string, Range> = { width: [256, 1440, 1024, 32], height: [256, 1440, 768, 32] };
+const FLUX2_SIZE: Record<string, Range> = {
+	width: [64, undefined, 0, 16],
+	height: [64, undefined, 0, 16],
+};
+const FLUX1_SIZE: Record<string, Range> = {
+	width: [256, 1440, 1024, 32],
+	height: [256, 1440, 768, 32],
+};
 const SEED: Record<string, Range> = { seed: [0, 4294967295, 0] };
 const MODERN = ['jpeg', 'png', 'webp'];
 /** BFL's OpenAPI has one output_format enum, jpeg|png|webp, on every endpoint it serves (bfl-api-2026-12.md, issue 19). */
@@ -90,10 +96,15 @@ const FOUR_MP = 2048 * 2048;
 const FLUX2_INPUT: Partial<MediaLimits> = { maxBytes: 20 * MB, maxMegapixels: 20 };
 
 function references(apis: string[], acceptsUrl: boolean): Record<string, Media> {
-	return Object.fromEntries(apis.map((api) => [api, { media: 'image' as const, acceptsUrl, limits: FLUX2_INPUT }]));
+	return Object.fromEntries(
+		apis.map((api) => [api, { media: 'image' as const, acceptsUrl, limits: FLUX2_INPUT }]),
+	);
 }
 
-function base(section: string, path: string): Pick<Expected, 'section' | 'path' | 'resource' | 'versions' | 'bucket'> {
+function base(
+	section: string,
+	path: string,
+): Pick<Expected, 'section' | 'path' | 'resource' | 'versions' | 'bucket'> {
 	return { section, path, resource: 'image', versions: [1, 2], bucket: 'standard' };
 }
 
@@ -110,7 +121,17 @@ function flux2(section: string, path: string, prices: Expected['prices']): Expec
 	return {
 		...base(section, path),
 		operations: ['generate', 'edit'],
-		fields: ['prompt', ...REFS8, 'width', 'height', 'seed', 'disable_pup', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'prompt',
+			...REFS8,
+			'width',
+			'height',
+			'seed',
+			'disable_pup',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		editOnly: REFS8,
 		required: ['prompt', 'input_image'],
 		numbers: { ...FLUX2_SIZE, ...SEED, safety_tolerance: [0, 5, 2] },
@@ -128,7 +149,16 @@ function klein(path: string, prices: Expected['prices']): Expected {
 	return {
 		...base('bfl-api.md §2.3', path),
 		operations: ['generate', 'edit'],
-		fields: ['prompt', ...REFS4, 'width', 'height', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'prompt',
+			...REFS4,
+			'width',
+			'height',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		editOnly: REFS4,
 		required: ['prompt', 'input_image'],
 		numbers: { ...FLUX2_SIZE, ...SEED, safety_tolerance: [0, 5, 2] },
@@ -161,7 +191,16 @@ function kontext(path: string, bucket: ConcurrencyBucket, credits: number): Expe
 		...base('bfl-api.md §2.5', path),
 		bucket,
 		operations: ['generate', 'edit'],
-		fields: ['prompt', ...REFS4, 'aspect_ratio', 'seed', 'prompt_upsampling', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'prompt',
+			...REFS4,
+			'aspect_ratio',
+			'seed',
+			'prompt_upsampling',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		editOnly: REFS4,
 		required: ['prompt', 'input_image'],
 		numbers: { ...SEED, safety_tolerance: [0, 6, 2] },
@@ -174,10 +213,26 @@ function kontext(path: string, bucket: ConcurrencyBucket, credits: number): Expe
 	};
 }
 
-const ULTRA_FIELDS = ['prompt', 'aspect_ratio', 'image_prompt', 'image_prompt_strength', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK];
+const ULTRA_FIELDS = [
+	'prompt',
+	'aspect_ratio',
+	'image_prompt',
+	'image_prompt_strength',
+	'prompt_upsampling',
+	'seed',
+	'safety_tolerance',
+	'output_format',
+	...WEBHOOK,
+];
 const IMAGE_PROMPT: Record<string, Media> = { image_prompt: { media: 'image', acceptsUrl: false } };
 
-function generateOnly(section: string, path: string): Pick<Expected, 'section' | 'path' | 'resource' | 'versions' | 'bucket' | 'operations' | 'references'> {
+function generateOnly(
+	section: string,
+	path: string,
+): Pick<
+	Expected,
+	'section' | 'path' | 'resource' | 'versions' | 'bucket' | 'operations' | 'references'
+> {
 	return { ...base(section, path), operations: ['generate'], references: 0 };
 }
 
@@ -185,56 +240,150 @@ function fill(path: string, extra: Partial<Expected>): Expected {
 	return {
 		...base('bfl-api.md §2.10', path),
 		operations: ['fill'],
-		fields: ['image', 'mask', 'prompt', 'steps', 'guidance', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'image',
+			'mask',
+			'prompt',
+			'steps',
+			'guidance',
+			'prompt_upsampling',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		required: ['image'],
-		numbers: { ...SEED, steps: [15, 50, 50], guidance: [1.5, 100, 60], safety_tolerance: [0, 6, 2] },
+		numbers: {
+			...SEED,
+			steps: [15, 50, 50],
+			guidance: [1.5, 100, 60],
+			safety_tolerance: [0, 6, 2],
+		},
 		booleans: { prompt_upsampling: false },
 		options: FLUX1_FORMATS,
-		media: { image: { media: 'image', acceptsUrl: false }, mask: { media: 'image', acceptsUrl: false, sameSizeAs: 'image' } },
+		media: {
+			image: { media: 'image', acceptsUrl: false },
+			mask: { media: 'image', acceptsUrl: false, sameSizeAs: 'image' },
+		},
 		references: 0,
 		prices: [[{}, 5]],
 		...extra,
 	};
 }
 
-function control(section: string, path: string, guidanceDefault: number, extraFields: string[], extraNumbers: Record<string, Range>): Expected {
+function control(
+	section: string,
+	path: string,
+	guidanceDefault: number,
+	extraFields: string[],
+	extraNumbers: Record<string, Range>,
+): Expected {
 	return {
 		...generateOnly(section, path),
 		versions: [1],
 		legacy: true,
-		fields: ['prompt', 'control_image', 'preprocessed_image', ...extraFields, 'steps', 'guidance', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'prompt',
+			'control_image',
+			'preprocessed_image',
+			...extraFields,
+			'steps',
+			'guidance',
+			'prompt_upsampling',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		required: ['prompt'],
 		requireOneOf: ['control_image', 'preprocessed_image'],
-		numbers: { ...SEED, ...extraNumbers, steps: [15, 50, 50], guidance: [1, 100, guidanceDefault], safety_tolerance: [0, 6, 2] },
+		numbers: {
+			...SEED,
+			...extraNumbers,
+			steps: [15, 50, 50],
+			guidance: [1, 100, guidanceDefault],
+			safety_tolerance: [0, 6, 2],
+		},
 		booleans: { prompt_upsampling: false },
 		options: RETIRED_FORMATS,
-		media: { control_image: { media: 'image', acceptsUrl: false }, preprocessed_image: { media: 'image', acceptsUrl: false } },
+		media: {
+			control_image: { media: 'image', acceptsUrl: false },
+			preprocessed_image: { media: 'image', acceptsUrl: false },
+		},
 		prices: [[{}, 5]],
 	};
 }
 
 /** FLUX Tools (bfl-api-2026.md §1–4): 2026 endpoints, node version 2 only, strict schemas. */
-function tool(section: string, path: string, operation: Operation): Pick<Expected, 'section' | 'path' | 'resource' | 'versions' | 'bucket' | 'operations' | 'references' | 'rejectsUnknownFields'> {
-	return { section, path, resource: 'image', versions: [2], bucket: 'standard', operations: [operation], references: 0, rejectsUnknownFields: true };
+function tool(
+	section: string,
+	path: string,
+	operation: Operation,
+): Pick<
+	Expected,
+	| 'section'
+	| 'path'
+	| 'resource'
+	| 'versions'
+	| 'bucket'
+	| 'operations'
+	| 'references'
+	| 'rejectsUnknownFields'
+> {
+	return {
+		section,
+		path,
+		resource: 'image',
+		versions: [2],
+		bucket: 'standard',
+		operations: [operation],
+		references: 0,
+		rejectsUnknownFields: true,
+	};
 }
 
 function tryOn(path: string): Expected {
 	return {
 		...tool('bfl-api-2026.md §4', path, 'tryOn'),
-		fields: ['prompt', 'person', 'garment', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK, 'user'],
+		fields: [
+			'prompt',
+			'person',
+			'garment',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+			'user',
+		],
 		required: ['prompt', 'person', 'garment'],
 		numbers: { ...SEED, safety_tolerance: [0, 5, 2] },
 		booleans: {},
 		options: { output_format: [MODERN, 'jpeg'] },
 		// URLs for person/garment are not stated by the schema: the table downloads them (see DOUBTS).
-		media: { person: { media: 'image', acceptsUrl: false }, garment: { media: 'image', acceptsUrl: false } },
+		media: {
+			person: { media: 'image', acceptsUrl: false },
+			garment: { media: 'image', acceptsUrl: false },
+		},
 		// v1: 3.75 credits for the first input MP, +0.5 per extra input MP and per output MP (third-party, see DOUBTS).
 		prices: [[{ inputMp: 1, outputMp: 1.5 }, 4.5]],
 	};
 }
 
-const VIDEO_CREATIVE = ['prompt', 'aspect_ratio', 'duration', 'resolution', 'generate_audio', 'draft', 'safety_tolerance', 'version', 'user'];
-const VIDEO_ASPECT: [string[], string] = [['auto', '21:9', '2:1', '16:9', '4:3', '1:1', '3:4', '9:16'], 'auto'];
+const VIDEO_CREATIVE = [
+	'prompt',
+	'aspect_ratio',
+	'duration',
+	'resolution',
+	'generate_audio',
+	'draft',
+	'safety_tolerance',
+	'version',
+	'user',
+];
+const VIDEO_ASPECT: [string[], string] = [
+	['auto', '21:9', '2:1', '16:9', '4:3', '1:1', '3:4', '9:16'],
+	'auto',
+];
 const VIDEO_RESOLUTIONS = ['hd', 'fhd', 'qhd', 'uhd'];
 
 const EXPECTED: Record<string, Expected> = {
@@ -247,20 +396,53 @@ const EXPECTED: Record<string, Expected> = {
 		versions: [2],
 		bucket: 'standard',
 		rejectsUnknownFields: true,
-		fields: ['prompt', 'images', 'aspect_ratio', 'resolution', 'grounding', 'safety_tolerance', 'version'],
+		fields: [
+			'prompt',
+			'images',
+			'aspect_ratio',
+			'resolution',
+			'grounding',
+			'safety_tolerance',
+			'version',
+		],
 		editOnly: ['images'],
 		required: ['prompt', 'images'],
 		// 0–4 in the schema; a later note says 0–7 (see DOUBTS).
 		numbers: { safety_tolerance: [0, 4, 2] },
 		booleans: { grounding: true },
 		options: {
-			aspect_ratio: [['auto', '21:9', '2:1', '16:9', '3:2', '7:5', '4:3', '5:4', '1:1', '4:5', '3:4', '5:7', '2:3', '9:16', '1:2', '9:21'], 'auto'],
+			aspect_ratio: [
+				[
+					'auto',
+					'21:9',
+					'2:1',
+					'16:9',
+					'3:2',
+					'7:5',
+					'4:3',
+					'5:4',
+					'1:1',
+					'4:5',
+					'3:4',
+					'5:7',
+					'2:3',
+					'9:16',
+					'1:2',
+					'9:21',
+				],
+				'auto',
+			],
 			resolution: [['768sq', '1k', '1.5k', '2k', '4k'], '1k'],
 		},
 		strings: { version: 'latest' },
 		media: {
 			// base64 ≤ 20 MB, i.e. 15 MB of bytes; each ≥ 256×256 and ≤ 16 MP; 1 to 10.
-			images: { media: 'image', acceptsUrl: true, list: { min: 1, max: 10 }, limits: { maxBytes: 15 * MB, minSide: 256, maxMegapixels: 16 } },
+			images: {
+				media: 'image',
+				acceptsUrl: true,
+				list: { min: 1, max: 10 },
+				limits: { maxBytes: 15 * MB, minSide: 256, maxMegapixels: 16 },
+			},
 		},
 		references: 10,
 		prices: [
@@ -274,12 +456,33 @@ const EXPECTED: Record<string, Expected> = {
 
 	// ---- FLUX.2 (bfl-api.md §2.1–2.3, §5; bfl-api-2026.md §6)
 	'flux-2-max': flux2('bfl-api.md §2.1', 'flux-2-max', perMp(7, 3)),
-	'flux-2-pro-preview': { ...flux2('bfl-api.md §2.1', 'flux-2-pro-preview', perMp(3, 1.5)), totalMegapixels: 9 },
+	'flux-2-pro-preview': {
+		...flux2('bfl-api.md §2.1', 'flux-2-pro-preview', perMp(3, 1.5)),
+		totalMegapixels: 9,
+	},
 	'flux-2-pro': { ...flux2('bfl-api.md §2.1', 'flux-2-pro', perMp(3, 1.5)), totalMegapixels: 9 },
 	'flux-2-flex': {
 		...flux2('bfl-api.md §2.2', 'flux-2-flex', perMp(5, 5)),
-		fields: ['prompt', ...REFS8, 'width', 'height', 'prompt_upsampling', 'steps', 'guidance', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
-		numbers: { ...FLUX2_SIZE, ...SEED, steps: [1, 50, 50], guidance: [1.5, 10, 5], safety_tolerance: [0, 5, 2] },
+		fields: [
+			'prompt',
+			...REFS8,
+			'width',
+			'height',
+			'prompt_upsampling',
+			'steps',
+			'guidance',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
+		numbers: {
+			...FLUX2_SIZE,
+			...SEED,
+			steps: [1, 50, 50],
+			guidance: [1.5, 10, 5],
+			safety_tolerance: [0, 5, 2],
+		},
 		booleans: { prompt_upsampling: true },
 	},
 	'flux-2-klein-4b': klein('flux-2-klein-4b', perMp(1.4, 0.1)),
@@ -288,19 +491,34 @@ const EXPECTED: Record<string, Expected> = {
 	'flux-2-klein-4b-finetuned': kleinLora('flux-2-klein-4b-finetuned', perMp(1.4, 0.1)),
 	'flux-2-klein-9b-finetuned': kleinLora('flux-2-klein-9b-finetuned', perMp(1.5, 0.2)),
 	'flux-2-klein-9b-kv-finetuned': kleinLora('flux-2-klein-9b-kv-finetuned', perMp(1.5, 0.2)),
-	'flux-2-klein-9b-kv-bf16-finetuned': kleinLora('flux-2-klein-9b-kv-bf16-finetuned', perMp(1.5, 0.2)),
+	'flux-2-klein-9b-kv-bf16-finetuned': kleinLora(
+		'flux-2-klein-9b-kv-bf16-finetuned',
+		perMp(1.5, 0.2),
+	),
 	'flux-2-klein-base-4b-finetuned': kleinLora('flux-2-klein-base-4b-finetuned', perMp(1.4, 0.1)),
 	'flux-2-klein-base-9b-finetuned': kleinLora('flux-2-klein-base-9b-finetuned', perMp(1.5, 0.2)),
 
 	// ---- FLUX Tools (bfl-api-2026.md §1–4)
 	'erase-v1': {
 		...tool('bfl-api-2026.md §1', 'flux-tools/erase-v1', 'erase'),
-		fields: ['image', 'mask', 'dilate_pixels', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK, 'user'],
+		fields: [
+			'image',
+			'mask',
+			'dilate_pixels',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+			'user',
+		],
 		required: ['image', 'mask'],
 		numbers: { ...SEED, dilate_pixels: [0, 25, 10], safety_tolerance: [0, 5, 2] },
 		booleans: {},
 		options: { output_format: [MODERN, 'png'] },
-		media: { image: { media: 'image', acceptsUrl: true }, mask: { media: 'image', acceptsUrl: true, sameSizeAs: 'image' } },
+		media: {
+			image: { media: 'image', acceptsUrl: true },
+			mask: { media: 'image', acceptsUrl: true, sameSizeAs: 'image' },
+		},
 		// $0.03 first output MP, +$0.004 per extra output MP and per input MP (third-party, see DOUBTS).
 		prices: [[{ outputMp: 1, inputMp: 1 }, 3.4]],
 	},
@@ -317,7 +535,18 @@ const EXPECTED: Record<string, Expected> = {
 	'outpainting-v1': {
 		...tool('bfl-api-2026.md §3', 'flux-tools/outpainting-v1', 'expand'),
 		// No webhook, seed or user on this route.
-		fields: ['input_image', 'width', 'height', 'reference_offset_x', 'reference_offset_y', 'auto_crop', 'mode', 'prompt', 'safety_tolerance', 'output_format'],
+		fields: [
+			'input_image',
+			'width',
+			'height',
+			'reference_offset_x',
+			'reference_offset_y',
+			'auto_crop',
+			'mode',
+			'prompt',
+			'safety_tolerance',
+			'output_format',
+		],
 		required: ['input_image', 'width', 'height'],
 		numbers: { safety_tolerance: [0, 5, 2] },
 		booleans: { auto_crop: false },
@@ -338,8 +567,28 @@ const EXPECTED: Record<string, Expected> = {
 		versions: [2],
 		bucket: 'video',
 		rejectsUnknownFields: true,
-		fixed: { generate: { mode: 't2v' }, animate: { mode: 'i2v' }, extend: { mode: 'v2v' }, enhance: { mode: 'draft_enhance' } },
-		fields: ['prompt', 'keyframes', 'start_video', 'draft_cache', 'aspect_ratio', 'duration', 'duration', 'resolution', 'resolution', 'generate_audio', 'draft', 'safety_tolerance', 'version', 'user'],
+		fixed: {
+			generate: { mode: 't2v' },
+			animate: { mode: 'i2v' },
+			extend: { mode: 'v2v' },
+			enhance: { mode: 'draft_enhance' },
+		},
+		fields: [
+			'prompt',
+			'keyframes',
+			'start_video',
+			'draft_cache',
+			'aspect_ratio',
+			'duration',
+			'duration',
+			'resolution',
+			'resolution',
+			'generate_audio',
+			'draft',
+			'safety_tolerance',
+			'version',
+			'user',
+		],
 		byOperation: {
 			generate: VIDEO_CREATIVE,
 			animate: [...VIDEO_CREATIVE, 'keyframes'],
@@ -367,8 +616,17 @@ const EXPECTED: Record<string, Expected> = {
 		strings: { version: 'latest' },
 		media: {
 			// bfl-api-2026-12.md §1.7–1.8: keyframes ≤ 20 MB and ≥ 256×256 each; a clip to extend ≤ 15 s and ≤ 50 MB.
-			keyframes: { media: 'image', acceptsUrl: true, list: { min: 1, max: 10, timed: true, maxSeconds: 20 }, limits: { maxBytes: 20 * MB, minSide: 256 } },
-			start_video: { media: 'video', acceptsUrl: true, limits: { maxBytes: 50 * MB, maxSeconds: 15 } },
+			keyframes: {
+				media: 'image',
+				acceptsUrl: true,
+				list: { min: 1, max: 10, timed: true, maxSeconds: 20 },
+				limits: { maxBytes: 20 * MB, minSide: 256 },
+			},
+			start_video: {
+				media: 'video',
+				acceptsUrl: true,
+				limits: { maxBytes: 50 * MB, maxSeconds: 15 },
+			},
 			draft_cache: { media: 'bundle', acceptsUrl: true },
 		},
 		references: 0,
@@ -393,12 +651,25 @@ const EXPECTED: Record<string, Expected> = {
 		versions: [2],
 		bucket: 'video',
 		rejectsUnknownFields: true,
-		fields: ['input_video', 'upscale_factor', 'creativity', 'prompt', 'safety_tolerance', ...WEBHOOK],
+		fields: [
+			'input_video',
+			'upscale_factor',
+			'creativity',
+			'prompt',
+			'safety_tolerance',
+			...WEBHOOK,
+		],
 		required: ['input_video'],
 		numbers: { upscale_factor: [1.5, 3, 2], safety_tolerance: [0, 4, 2] },
 		booleans: {},
 		options: { creativity: [[0, 1], 1] },
-		media: { input_video: { media: 'video', acceptsUrl: true, limits: { maxBytes: 50 * MB, maxSeconds: 20, maxWidth: 2560, maxHeight: 1440 } } },
+		media: {
+			input_video: {
+				media: 'video',
+				acceptsUrl: true,
+				limits: { maxBytes: 50 * MB, maxSeconds: 20, maxWidth: 2560, maxHeight: 1440 },
+			},
+		},
 		references: 0,
 		// Per megapixel-second of output: 7 precise, 10 creative. 1 MP × 2² = 4 MP for 5 s.
 		prices: [
@@ -420,7 +691,9 @@ const EXPECTED: Record<string, Expected> = {
 		booleans: {},
 		options: {},
 		// ≤ 15 s and ≤ 50 MiB [one source].
-		media: { video: { media: 'video', acceptsUrl: true, limits: { maxBytes: 50 * MB, maxSeconds: 15 } } },
+		media: {
+			video: { media: 'video', acceptsUrl: true, limits: { maxBytes: 50 * MB, maxSeconds: 15 } },
+		},
 		references: 0,
 		prices: [[{ seconds: 10 }, 30]], // $0.03 per output second
 	},
@@ -442,7 +715,17 @@ const EXPECTED: Record<string, Expected> = {
 	},
 	'flux-pro-1.1': {
 		...generateOnly('bfl-api.md §2.7', 'flux-pro-1.1'),
-		fields: ['prompt', 'image_prompt', 'width', 'height', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'prompt',
+			'image_prompt',
+			'width',
+			'height',
+			'prompt_upsampling',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		required: [],
 		requireOneOf: ['prompt', 'image_prompt'],
 		numbers: { ...FLUX1_SIZE, ...SEED, safety_tolerance: [0, 6, 2] },
@@ -454,10 +737,30 @@ const EXPECTED: Record<string, Expected> = {
 	'flux-pro': {
 		...generateOnly('bfl-api.md §2.8', 'flux-pro'),
 		legacy: true,
-		fields: ['prompt', 'image_prompt', 'width', 'height', 'steps', 'guidance', 'interval', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'prompt',
+			'image_prompt',
+			'width',
+			'height',
+			'steps',
+			'guidance',
+			'interval',
+			'prompt_upsampling',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		required: [],
 		requireOneOf: ['prompt', 'image_prompt'],
-		numbers: { ...FLUX1_SIZE, ...SEED, steps: [1, 50, 40], guidance: [1.5, 5, 2.5], interval: [1, 4, 2], safety_tolerance: [0, 6, 2] },
+		numbers: {
+			...FLUX1_SIZE,
+			...SEED,
+			steps: [1, 50, 40],
+			guidance: [1.5, 5, 2.5],
+			interval: [1, 4, 2],
+			safety_tolerance: [0, 6, 2],
+		},
 		booleans: { prompt_upsampling: false },
 		options: FLUX1_FORMATS,
 		media: IMAGE_PROMPT,
@@ -465,10 +768,28 @@ const EXPECTED: Record<string, Expected> = {
 	},
 	'flux-dev': {
 		...generateOnly('bfl-api.md §2.9', 'flux-dev'),
-		fields: ['prompt', 'image_prompt', 'width', 'height', 'steps', 'guidance', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'prompt',
+			'image_prompt',
+			'width',
+			'height',
+			'steps',
+			'guidance',
+			'prompt_upsampling',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		required: [],
 		requireOneOf: ['prompt', 'image_prompt'],
-		numbers: { ...FLUX1_SIZE, ...SEED, steps: [1, 50, 28], guidance: [1.5, 5, 3], safety_tolerance: [0, 6, 2] },
+		numbers: {
+			...FLUX1_SIZE,
+			...SEED,
+			steps: [1, 50, 28],
+			guidance: [1.5, 5, 3],
+			safety_tolerance: [0, 6, 2],
+		},
 		booleans: { prompt_upsampling: false },
 		options: FLUX1_FORMATS,
 		media: IMAGE_PROMPT,
@@ -478,7 +799,21 @@ const EXPECTED: Record<string, Expected> = {
 	'flux-pro-1.0-expand': {
 		...fill('flux-pro-1.0-expand', { section: 'bfl-api.md §2.11' }),
 		operations: ['expand'],
-		fields: ['image', 'top', 'bottom', 'left', 'right', 'prompt', 'steps', 'guidance', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'image',
+			'top',
+			'bottom',
+			'left',
+			'right',
+			'prompt',
+			'steps',
+			'guidance',
+			'prompt_upsampling',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		numbers: {
 			...SEED,
 			top: [0, 2048, 0],
@@ -492,10 +827,16 @@ const EXPECTED: Record<string, Expected> = {
 		media: { image: { media: 'image', acceptsUrl: false } },
 		prices: [[{}, 5]], // third-party figure
 	},
-	'flux-pro-1.0-canny': control('bfl-api.md §2.12', 'flux-pro-1.0-canny', 30, ['canny_low_threshold', 'canny_high_threshold'], {
-		canny_low_threshold: [0, 500, 50],
-		canny_high_threshold: [0, 500, 200],
-	}),
+	'flux-pro-1.0-canny': control(
+		'bfl-api.md §2.12',
+		'flux-pro-1.0-canny',
+		30,
+		['canny_low_threshold', 'canny_high_threshold'],
+		{
+			canny_low_threshold: [0, 500, 50],
+			canny_high_threshold: [0, 500, 200],
+		},
+	),
 	// Guidance default 15 (BFL's ComfyUI nodes) or 30 (BFL's 2025 SDK) [uncertain]: the table's 15.
 	'flux-pro-1.0-depth': control('bfl-api.md §2.13', 'flux-pro-1.0-depth', 15, [], {}),
 	'flux-pro-1.1-ultra-finetuned': {
@@ -503,7 +844,12 @@ const EXPECTED: Record<string, Expected> = {
 		finetuneHost: true,
 		fields: ['finetune_id', 'finetune_strength', ...ULTRA_FIELDS],
 		required: ['finetune_id'],
-		numbers: { ...SEED, finetune_strength: [0, 2, 1.2], image_prompt_strength: [0, 1, 0.1], safety_tolerance: [0, 6, 2] },
+		numbers: {
+			...SEED,
+			finetune_strength: [0, 2, 1.2],
+			image_prompt_strength: [0, 1, 0.1],
+			safety_tolerance: [0, 6, 2],
+		},
 		booleans: { prompt_upsampling: false },
 		options: FLUX1_FORMATS,
 		aspectRatio: '16:9',
@@ -513,9 +859,28 @@ const EXPECTED: Record<string, Expected> = {
 	'flux-pro-1.0-fill-finetuned': fill('flux-pro-1.0-fill-finetuned', {
 		section: 'bfl-api.md §2.14',
 		finetuneHost: true,
-		fields: ['finetune_id', 'finetune_strength', 'image', 'mask', 'prompt', 'steps', 'guidance', 'prompt_upsampling', 'seed', 'safety_tolerance', 'output_format', ...WEBHOOK],
+		fields: [
+			'finetune_id',
+			'finetune_strength',
+			'image',
+			'mask',
+			'prompt',
+			'steps',
+			'guidance',
+			'prompt_upsampling',
+			'seed',
+			'safety_tolerance',
+			'output_format',
+			...WEBHOOK,
+		],
 		required: ['finetune_id', 'image'],
-		numbers: { ...SEED, finetune_strength: [0, 2, 1.1], steps: [15, 50, 50], guidance: [1.5, 100, 60], safety_tolerance: [0, 6, 2] },
+		numbers: {
+			...SEED,
+			finetune_strength: [0, 2, 1.1],
+			steps: [15, 50, 50],
+			guidance: [1.5, 100, 60],
+			safety_tolerance: [0, 6, 2],
+		},
 		prices: [[{}, 6]],
 	}),
 };
@@ -528,22 +893,68 @@ const DOUBTS: Array<[what: string, file: string, pattern: RegExp]> = [
 	['klein 9B preview priced like 9B', 'flux2.ts', /KLEIN_9B = .*preview assumed the same/],
 	['FLUX.2 [pro] preview priced like [pro]', 'flux2.ts', /PRO = .*preview assumed the same/],
 	['FLUX.2 [flex]: 5 or 6 credits per MP', 'flux2.ts', /FLEX = .*still says 6/],
-	['klein LoRA finetune_strength: no published range', 'flux2.ts', /finetune_strength: BFL states no range.*\[uncertain\]/],
+	[
+		'klein LoRA finetune_strength: no published range',
+		'flux2.ts',
+		/finetune_strength: BFL states no range.*\[uncertain\]/,
+	],
 	['FLUX 3 Image 1.5k price not quoted', 'flux3.ts', /1\.5k is not[^\n]*\n[^\n]*\[uncertain\]/],
-	['FLUX 3 Image safety tolerance 0–4 or 0–7', 'flux3.ts', /0–4 in the schema[^\n]*0–7 \[uncertain\]/],
+	[
+		'FLUX 3 Image safety tolerance 0–4 or 0–7',
+		'flux3.ts',
+		/0–4 in the schema[^\n]*0–7 \[uncertain\]/,
+	],
 	['erase price (third-party figures)', 'tools.ts', /Erase: \$0\.03[^\n]*\[uncertain/],
-	['try-on price (third-party figures, v2 assumed like v1)', 'tools.ts', /v1: \$0\.0375[^\n]*\[uncertain:[^]*?v2's price is not published, assumed the same/],
-	['try-on person/garment URLs not stated by the schema', 'tools.ts', /URLs for person\/garment[^\n]*\[uncertain\]/],
-	['deblur price not published', 'tools.ts', /price: ERASE_PRICE, \/\/[^\n]*\[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} like FLUX Erase`/],
-	['outpainting price not published', 'tools.ts', /price: \(\) => 5, \/\/ \[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} 5 credits`/],
-	['video-edit limits from one source', 'videoTools.ts', /videoInput\('video'[^\n]*≤ 15 s and ≤ 50 MiB \[one source\]/],
-	['FLUX.1 [dev] price (third-party)', 'flux1.ts', /price: flat\(2\.5\),\n\t\tpriceNote: 'a third-party figure'/],
-	['FLUX.1 Expand price (third-party)', 'flux1.ts', /price: flat\(5\),\n\t\tpriceNote: 'not on BFL\\'s pricing page: an older third-party figure'/],
-	['FLUX.1 [pro], canny and depth prices (third-party)', 'legacy.ts', /price: flat\(5\), \/\/ older third-party figure/],
+	[
+		'try-on price (third-party figures, v2 assumed like v1)',
+		'tools.ts',
+		/v1: \$0\.0375[^\n]*\[uncertain:[^]*?v2's price is not published, assumed the same/,
+	],
+	[
+		'try-on person/garment URLs not stated by the schema',
+		'tools.ts',
+		/URLs for person\/garment[^\n]*\[uncertain\]/,
+	],
+	[
+		'deblur price not published',
+		'tools.ts',
+		/price: ERASE_PRICE, \/\/[^\n]*\[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} like FLUX Erase`/,
+	],
+	[
+		'outpainting price not published',
+		'tools.ts',
+		/price: \(\) => 5, \/\/ \[uncertain\]\n\t\tpriceNote: `\$\{UNPUBLISHED\} 5 credits`/,
+	],
+	[
+		'video-edit limits from one source',
+		'videoTools.ts',
+		/videoInput\('video'[^\n]*≤ 15 s and ≤ 50 MiB \[one source\]/,
+	],
+	[
+		'FLUX.1 [dev] price (third-party)',
+		'flux1.ts',
+		/price: flat\(2\.5\),\n\t\tpriceNote: 'a third-party figure'/,
+	],
+	[
+		'FLUX.1 Expand price (third-party)',
+		'flux1.ts',
+		/price: flat\(5\),\n\t\tpriceNote: "not on BFL's pricing page: an older third-party figure"/,
+	],
+	[
+		'FLUX.1 [pro], canny and depth prices (third-party)',
+		'legacy.ts',
+		/price: flat\(5\), \/\/ older third-party figure/,
+	],
 ];
 
 const NO_WEBHOOK = ['outpainting-v1', 'flux-3-image', 'flux-3-video', 'video-edit-v1'];
-const NO_SEED = ['flux-3-image', 'flux-3-video', 'video-upscale-v1', 'video-edit-v1', 'outpainting-v1'];
+const NO_SEED = [
+	'flux-3-image',
+	'flux-3-video',
+	'video-upscale-v1',
+	'video-edit-v1',
+	'outpainting-v1',
+];
 const NEW_IN_2026 = [
 	'flux-3-image',
 	'erase-v1',
@@ -572,7 +983,9 @@ function model(id: string): ModelSpec {
 function field(id: string, key: string): FieldSpec {
 	const [api, operation] = key.split('@') as [string, Operation | undefined];
 	const spec = model(id);
-	const candidates = (operation ? fieldsFor(spec, operation) : spec.fields).filter((candidate) => candidate.api === api);
+	const candidates = (operation ? fieldsFor(spec, operation) : spec.fields).filter(
+		(candidate) => candidate.api === api,
+	);
 	if (candidates.length !== 1) throw new Error(`${id} has ${candidates.length} fields ${key}`);
 	return candidates[0];
 }
@@ -598,13 +1011,20 @@ describe.each(Object.entries(EXPECTED))('%s', (id, expected) => {
 	});
 
 	test(`has exactly the fields of ${expected.section}`, () => {
-		expect(spec.fields.map((candidate) => candidate.api).sort()).toEqual([...expected.fields].sort());
+		expect(spec.fields.map((candidate) => candidate.api).sort()).toEqual(
+			[...expected.fields].sort(),
+		);
 	});
 
 	test('shows the right fields in each operation', () => {
 		expect(spec.operations).toEqual(expected.operations);
 		for (const operation of expected.operations) {
-			expect({ operation, fields: fieldsFor(spec, operation).map((candidate) => candidate.api).sort() }).toEqual({
+			expect({
+				operation,
+				fields: fieldsFor(spec, operation)
+					.map((candidate) => candidate.api)
+					.sort(),
+			}).toEqual({
 				operation,
 				fields: fieldsOf(expected, operation).sort(),
 			});
@@ -612,7 +1032,11 @@ describe.each(Object.entries(EXPECTED))('%s', (id, expected) => {
 	});
 
 	test('marks the required fields', () => {
-		const required = [...new Set(spec.fields.filter((candidate) => candidate.required).map((candidate) => candidate.api))];
+		const required = [
+			...new Set(
+				spec.fields.filter((candidate) => candidate.required).map((candidate) => candidate.api),
+			),
+		];
 		expect(required.sort()).toEqual([...expected.required].sort());
 		expect(spec.requireOneOf).toEqual(expected.requireOneOf);
 	});
@@ -620,7 +1044,14 @@ describe.each(Object.entries(EXPECTED))('%s', (id, expected) => {
 	test('has the reference ranges and defaults', () => {
 		for (const [key, [min, max, defaultValue, multipleOf]] of Object.entries(expected.numbers)) {
 			const number = field(id, key) as NumberField;
-			expect({ key, kind: ['integer', 'number'].includes(number.kind), min: number.min, max: number.max, default: number.default, multipleOf: number.multipleOf }).toEqual({
+			expect({
+				key,
+				kind: ['integer', 'number'].includes(number.kind),
+				min: number.min,
+				max: number.max,
+				default: number.default,
+				multipleOf: number.multipleOf,
+			}).toEqual({
 				key,
 				kind: true,
 				min,
@@ -628,22 +1059,37 @@ describe.each(Object.entries(EXPECTED))('%s', (id, expected) => {
 				default: defaultValue,
 				multipleOf,
 			});
-			expect({ key, zeroMeansAuto: Boolean(number.zeroMeansAuto) }).toEqual({ key, zeroMeansAuto: (expected.autoZero ?? []).includes(key) });
+			expect({ key, zeroMeansAuto: Boolean(number.zeroMeansAuto) }).toEqual({
+				key,
+				zeroMeansAuto: (expected.autoZero ?? []).includes(key),
+			});
 		}
 		for (const [key, defaultValue] of Object.entries(expected.booleans)) {
 			const flag = field(id, key);
-			expect({ key, kind: flag.kind, default: flag.default }).toEqual({ key, kind: 'boolean', default: defaultValue });
+			expect({ key, kind: flag.kind, default: flag.default }).toEqual({
+				key,
+				kind: 'boolean',
+				default: defaultValue,
+			});
 		}
 		for (const [key, defaultValue] of Object.entries(expected.strings ?? {})) {
 			const text = field(id, key);
-			expect({ key, kind: text.kind, default: text.default }).toEqual({ key, kind: 'string', default: defaultValue });
+			expect({ key, kind: text.kind, default: text.default }).toEqual({
+				key,
+				kind: 'string',
+				default: defaultValue,
+			});
 		}
 	});
 
 	test('offers the reference option values and defaults', () => {
 		for (const [key, [values, defaultValue]] of Object.entries(expected.options)) {
 			const choice = field(id, key);
-			expect({ key, values: choice.kind === 'options' ? choice.values : choice.kind, default: choice.default }).toEqual({
+			expect({
+				key,
+				values: choice.kind === 'options' ? choice.values : choice.kind,
+				default: choice.default,
+			}).toEqual({
 				key,
 				values,
 				default: defaultValue,
@@ -658,7 +1104,9 @@ describe.each(Object.entries(EXPECTED))('%s', (id, expected) => {
 
 	test('takes its media inputs as the reference says', () => {
 		const media = spec.fields.filter((candidate) => candidate.kind === 'media');
-		expect(media.map((candidate) => candidate.api).sort()).toEqual(Object.keys(expected.media).sort());
+		expect(media.map((candidate) => candidate.api).sort()).toEqual(
+			Object.keys(expected.media).sort(),
+		);
 		for (const candidate of media) {
 			if (candidate.kind !== 'media') continue;
 			const want = expected.media[candidate.api];
@@ -668,8 +1116,18 @@ describe.each(Object.entries(EXPECTED))('%s', (id, expected) => {
 				acceptsUrl: candidate.acceptsUrl,
 				list: candidate.list,
 				sameSizeAs: candidate.sameSizeAs,
-			}).toEqual({ api: candidate.api, media: want.media, acceptsUrl: want.acceptsUrl, list: want.list, sameSizeAs: want.sameSizeAs });
-			if (want.limits) expect({ api: candidate.api, limits: limitsOf(candidate) }).toMatchObject({ api: candidate.api, limits: want.limits });
+			}).toEqual({
+				api: candidate.api,
+				media: want.media,
+				acceptsUrl: want.acceptsUrl,
+				list: want.list,
+				sameSizeAs: want.sameSizeAs,
+			});
+			if (want.limits)
+				expect({ api: candidate.api, limits: limitsOf(candidate) }).toMatchObject({
+					api: candidate.api,
+					limits: want.limits,
+				});
 		}
 		expect(referenceImageCount(spec)).toBe(expected.references);
 	});
@@ -697,29 +1155,46 @@ describe.each(Object.entries(EXPECTED))('%s', (id, expected) => {
 });
 
 test('the endpoints that take no webhook have no webhook fields; all others have both', () => {
-	const without = MODELS.filter((spec) => !spec.fields.some((candidate) => candidate.api === 'webhook_url')).map((spec) => spec.id);
+	const without = MODELS.filter(
+		(spec) => !spec.fields.some((candidate) => candidate.api === 'webhook_url'),
+	).map((spec) => spec.id);
 	expect(without.sort()).toEqual([...NO_WEBHOOK].sort());
 	for (const spec of MODELS) {
-		expect({ id: spec.id, secret: spec.fields.some((candidate) => candidate.api === 'webhook_secret') }).toEqual({ id: spec.id, secret: !NO_WEBHOOK.includes(spec.id) });
+		expect({
+			id: spec.id,
+			secret: spec.fields.some((candidate) => candidate.api === 'webhook_secret'),
+		}).toEqual({ id: spec.id, secret: !NO_WEBHOOK.includes(spec.id) });
 	}
 });
 
 test('the endpoints without a seed have no seed field; all others have one', () => {
-	const without = MODELS.filter((spec) => !spec.fields.some((candidate) => candidate.api === 'seed')).map((spec) => spec.id);
+	const without = MODELS.filter(
+		(spec) => !spec.fields.some((candidate) => candidate.api === 'seed'),
+	).map((spec) => spec.id);
 	expect(without.sort()).toEqual([...NO_SEED].sort());
 });
 
 test('canny and depth exist only in version 1, the 2026 endpoints only in version 2, all others in both', () => {
 	for (const spec of MODELS) {
-		const versions = ['flux-pro-1.0-canny', 'flux-pro-1.0-depth'].includes(spec.id) ? [1] : NEW_IN_2026.includes(spec.id) ? [2] : [1, 2];
+		const versions = ['flux-pro-1.0-canny', 'flux-pro-1.0-depth'].includes(spec.id)
+			? [1]
+			: NEW_IN_2026.includes(spec.id)
+				? [2]
+				: [1, 2];
 		expect({ id: spec.id, versions: [...spec.versions].sort() }).toEqual({ id: spec.id, versions });
 	}
 });
 
 test('active tasks per bucket: 24 in general, 6 for Kontext [max], 5 for videos', () => {
 	expect(BUCKET_LIMITS).toEqual({ standard: 24, 'kontext-max': 6, video: 5 });
-	expect(MODELS.filter((spec) => spec.bucket === 'kontext-max').map((spec) => spec.id)).toEqual(['flux-kontext-max']);
-	expect(MODELS.filter((spec) => spec.bucket === 'video').map((spec) => spec.id).sort()).toEqual(['flux-3-video', 'video-edit-v1', 'video-upscale-v1']);
+	expect(MODELS.filter((spec) => spec.bucket === 'kontext-max').map((spec) => spec.id)).toEqual([
+		'flux-kontext-max',
+	]);
+	expect(
+		MODELS.filter((spec) => spec.bucket === 'video')
+			.map((spec) => spec.id)
+			.sort(),
+	).toEqual(['flux-3-video', 'video-edit-v1', 'video-upscale-v1']);
 });
 
 test('canny and depth, and FLUX.1 [pro], are marked legacy; the current models are not', () => {
@@ -729,7 +1204,11 @@ test('canny and depth, and FLUX.1 [pro], are marked legacy; the current models a
 
 test('FLUX.2 [pro] inputs plus output stay within 9 MP, by the table', () => {
 	expect(model('flux-2-pro').totalMegapixels).toBe(9);
-	expect(MODELS.filter((spec) => spec.totalMegapixels).map((spec) => spec.id).sort()).toEqual(['flux-2-pro', 'flux-2-pro-preview']);
+	expect(
+		MODELS.filter((spec) => spec.totalMegapixels)
+			.map((spec) => spec.id)
+			.sort(),
+	).toEqual(['flux-2-pro', 'flux-2-pro-preview']);
 });
 
 describe.each(DOUBTS)('a doubt stays written down: %s', (_what, file, pattern) => {
@@ -739,9 +1218,23 @@ describe.each(DOUBTS)('a doubt stays written down: %s', (_what, file, pattern) =
 });
 
 test('every price the references leave in doubt says so to users (priceNote: estimates, the README)', () => {
-	const noted = MODELS.filter((spec) => spec.priceNote).map((spec) => spec.id).sort();
+	const noted = MODELS.filter((spec) => spec.priceNote)
+		.map((spec) => spec.id)
+		.sort();
 	expect(noted).toEqual(
-		['deblur-v1', 'erase-v1', 'flux-3-image', 'flux-dev', 'flux-pro', 'flux-pro-1.0-canny', 'flux-pro-1.0-depth', 'flux-pro-1.0-expand', 'outpainting-v1', 'vto-v1', 'vto-v2'].sort(),
+		[
+			'deblur-v1',
+			'erase-v1',
+			'flux-3-image',
+			'flux-dev',
+			'flux-pro',
+			'flux-pro-1.0-canny',
+			'flux-pro-1.0-depth',
+			'flux-pro-1.0-expand',
+			'outpainting-v1',
+			'vto-v1',
+			'vto-v2',
+		].sort(),
 	);
 });
 
@@ -754,5 +1247,9 @@ test('Kontext [pro] and [max] say they are deprecated and point to FLUX.2 [pro],
 		expect(modelsFor(2, 'image', 'edit')).toContain(spec);
 		expect(modelsFor(1, 'image', 'edit')).toContain(spec);
 	}
-	expect(MODELS.filter((spec) => spec.deprecatedFor).map((spec) => spec.id).sort()).toEqual(['flux-kontext-max', 'flux-kontext-pro']);
+	expect(
+		MODELS.filter((spec) => spec.deprecatedFor)
+			.map((spec) => spec.id)
+			.sort(),
+	).toEqual(['flux-kontext-max', 'flux-kontext-pro']);
 });

@@ -1,5 +1,12 @@
 /** The small rules of the transport, one behaviour each. */
-import { backoffDelay, createRunControl, deadlineIn, expires, pause, retryAfterMs } from '../../../../nodes/Flux/transport/clock';
+import {
+	backoffDelay,
+	createRunControl,
+	deadlineIn,
+	expires,
+	pause,
+	retryAfterMs,
+} from '../../../../nodes/Flux/transport/clock';
 import {
 	DurationEstimates,
 	firstPollDelay,
@@ -48,17 +55,35 @@ test('retry backoff is jittered and capped', () => {
 });
 
 test("the key goes only to the API's own host and to BFL's https clusters", () => {
-	expect(mayCarryKey('https://api.eu2.bfl.ai/v1/get_result?id=1', ['https://api.bfl.ai'])).toBe(true);
-	expect(mayCarryKey('http://127.0.0.1:8787/v1/get_result?id=1', ['http://127.0.0.1:8787'])).toBe(true);
+	expect(mayCarryKey('https://api.eu2.bfl.ai/v1/get_result?id=1', ['https://api.bfl.ai'])).toBe(
+		true,
+	);
+	expect(mayCarryKey('http://127.0.0.1:8787/v1/get_result?id=1', ['http://127.0.0.1:8787'])).toBe(
+		true,
+	);
 	expect(mayCarryKey('http://localhost:8787/results/1.png', ['http://127.0.0.1:8787'])).toBe(false);
-	expect(mayCarryKey('https://delivery-eu1.bfl.ai.evil.example/x', ['https://api.bfl.ai'])).toBe(false);
+	expect(mayCarryKey('https://delivery-eu1.bfl.ai.evil.example/x', ['https://api.bfl.ai'])).toBe(
+		false,
+	);
 	expect(mayCarryKey('http://api.eu2.bfl.ai/v1/get_result', ['https://api.bfl.ai'])).toBe(false);
 	// A finetune host of a custom setup (the emulator's us1) is one of the API's own hosts.
-	expect(mayCarryKey('http://127.0.0.1:8790/v1/get_result?id=1', ['http://127.0.0.1:8787', 'http://127.0.0.1:8790'])).toBe(true);
+	expect(
+		mayCarryKey('http://127.0.0.1:8790/v1/get_result?id=1', [
+			'http://127.0.0.1:8787',
+			'http://127.0.0.1:8790',
+		]),
+	).toBe(true);
 });
 
 test("BFL's detail is read as FastAPI entries, a string or a message", () => {
-	expect(detailText({ detail: [{ loc: ['body', 'width'], msg: 'too big' }, { loc: ['body'], msg: 'bad' }] })).toBe('width: too big; bad');
+	expect(
+		detailText({
+			detail: [
+				{ loc: ['body', 'width'], msg: 'too big' },
+				{ loc: ['body'], msg: 'bad' },
+			],
+		}),
+	).toBe('width: too big; bad');
 	expect(detailText({ detail: 'Not authenticated' })).toBe('Not authenticated');
 	expect(detailText({ message: 'busy' })).toBe('busy');
 	expect(detailText(undefined)).toBeUndefined();
@@ -78,7 +103,14 @@ test('with a similar task of the run Ready at 3 s, a new one is polled on a grid
 	// and those after it half as far apart.
 	expect(ages.filter((age) => age < 2000)).toEqual([]);
 	const step = schedule.nearReadyMs;
-	const grid = [3000 - 2 * step, 3000 - step, 3000, 3000 + step / 2, 3000 + step, 3000 + 1.5 * step];
+	const grid = [
+		3000 - 2 * step,
+		3000 - step,
+		3000,
+		3000 + step / 2,
+		3000 + step,
+		3000 + 1.5 * step,
+	];
 	expect(grid).toHaveLength(NEAR_READY.maxPolls);
 	expect(ages.filter((age) => age >= grid[0] && age <= grid[grid.length - 1])).toEqual(grid);
 	// After the grid, the usual schedule.
@@ -127,7 +159,14 @@ test('the Ready age is the quickest seen for the same key, and a quicker one wak
 describe('waits leave no timer behind', () => {
 	beforeEach(() => jest.useFakeTimers());
 	afterEach(() => jest.useRealTimers());
-	const node = { id: 'n', name: 'FLUX', type: 'n8n-nodes-bfl.flux', typeVersion: 2, position: [0, 0] as [number, number], parameters: {} };
+	const node = {
+		id: 'n',
+		name: 'FLUX',
+		type: 'n8n-nodes-bfl.flux',
+		typeVersion: 2,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	};
 
 	test("a deadline raced against a wait is cleared once the wait is over (not kept for the item's 300 s)", async () => {
 		const done = new AbortController();
@@ -136,7 +175,13 @@ describe('waits leave no timer behind', () => {
 		done.abort();
 		await Promise.resolve();
 		expect(jest.getTimerCount()).toBe(0);
-		const settled = await Promise.race([expiry.then(() => 'settled', () => 'settled'), Promise.resolve('pending')]);
+		const settled = await Promise.race([
+			expiry.then(
+				() => 'settled',
+				() => 'settled',
+			),
+			Promise.resolve('pending'),
+		]);
 		expect(settled).toBe('pending');
 	});
 
