@@ -12,7 +12,8 @@
  * files and credentials (scripts/community-rules.js: errors fail, and warnings too unless that
  * file's ALLOWED_WARNINGS lists the rule with a reason); and the engine warnings `npm ci` no longer
  * prints (.npmrc: loglevel=error), read from package-lock.json (scripts/engines.js: a package that
- * does not support this Node fails, unless that file's KNOWN lists it with a reason).
+ * does not support this Node fails, unless that file's KNOWN lists it with a reason); and the
+ * TypeScript formatted by Prettier with n8n's starter settings (.prettierrc.js).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import glob from 'fast-glob';
+import * as prettier from 'prettier';
 
 import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 import architecture from './architecture.js';
@@ -83,6 +85,19 @@ function engineRules() {
 	return unexpected.length === 0;
 }
 
+/** The shipped TypeScript and the unit tests are formatted as n8n's starter formats it (.prettierrc.js; `npm run format`). */
+async function formatRules() {
+	const files = glob.sync(['nodes/**/*.ts', 'credentials/**/*.ts', 'test/**/*.{ts,js}'], { cwd: ROOT, absolute: true });
+	const unformatted = [];
+	for (const file of files) {
+		const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+		if (!(await prettier.check(readFileSync(file, 'utf8'), options))) unformatted.push(file.slice(ROOT.length + 1));
+	}
+	for (const file of unformatted) console.log(`  not formatted: ${file}`);
+	console.log(`format: ${unformatted.length ? `${unformatted.length} file(s) differ from Prettier's output: run \`npm run format\`` : `${files.length} files as Prettier formats them`}`);
+	return unformatted.length === 0;
+}
+
 function packageRules() {
 	const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 	const problems = [];
@@ -105,6 +120,7 @@ async function main() {
 		execFileSync('tar', ['-xzf', tarball, '-C', out]);
 		const results = [
 			architectureRules(),
+			await formatRules(),
 			communityRules(),
 			packageRules(),
 			engineRules(),
