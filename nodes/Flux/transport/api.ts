@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import type { ApiErrorContext, Caller } from './caller';
 import { describeHttpError, toApiError, type HttpFailure } from './errors';
@@ -15,7 +15,10 @@ export const CREDENTIAL_TYPE = 'bflApi';
 const MAX_REDIRECTS = 5;
 
 /**
- * One request with the credential; throws n8n's HTTP error as it came (see errors.ts to read it).
+ * One request with the credential; throws an HTTP failure that errors.ts reads (status, headers,
+ * body). The answer's status is read here rather than left to n8n's client: n8n 1.x wraps its
+ * client's errors in a NodeApiError that drops the response, and with it the Location of a
+ * redirect and the Retry-After of a 429.
  * Redirects are followed here, not by n8n's HTTP client, which would carry the x-key header to any
  * host a redirect names: at every hop the key goes only to `apiHosts` or BFL's own *.bfl.ai hosts.
  * A GET sent on to another host goes without the key; anything else is not sent on (a 3xx error).
@@ -33,20 +36,20 @@ export async function apiRequest(
 			url,
 			headers: { accept: 'application/json', ...options.headers },
 			disableFollowRedirect: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
 		};
-		let failure: unknown;
-		try {
-			if (mayCarryKey(url, apiHosts)) {
-				return await caller.helpers.httpRequestWithAuthentication.call(
-					caller as IExecuteFunctions,
-					CREDENTIAL_TYPE,
-					request,
-				);
-			}
-			return await caller.helpers.httpRequest(request);
-		} catch (error) {
-			failure = error;
-		}
+		const response = (
+			mayCarryKey(url, apiHosts)
+				? await caller.helpers.httpRequestWithAuthentication.call(
+						caller as IExecuteFunctions,
+						CREDENTIAL_TYPE,
+						request,
+					)
+				: await caller.helpers.httpRequest(request)
+		) as IN8nHttpFullResponse;
+		if (response.statusCode < 300) return response.body;
+		const failure = new HttpStatusError(response);
 		const next = redirectTarget(describeHttpError(failure), url);
 		const mayFollow =
 			next &&
@@ -54,6 +57,23 @@ export async function apiRequest(
 			((options.method ?? 'GET') === 'GET' || mayCarryKey(next, apiHosts));
 		if (!mayFollow) throw failure;
 		url = next;
+	}
+}
+
+/** An answer with a 3xx, 4xx or 5xx status, shaped as n8n's client errors are (errors.ts reads both). */
+export class HttpStatusError extends Error {
+	readonly httpCode: string;
+
+	readonly response: { status: number; headers: Record<string, unknown>; data: unknown };
+
+	constructor(answer: IN8nHttpFullResponse) {
+		super(`Request failed with status code ${answer.statusCode}`);
+		this.httpCode = String(answer.statusCode);
+		this.response = {
+			status: answer.statusCode,
+			headers: (answer.headers ?? {}) as Record<string, unknown>,
+			data: answer.body,
+		};
 	}
 }
 

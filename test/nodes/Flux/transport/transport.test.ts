@@ -1,4 +1,7 @@
 /** The small rules of the transport, one behaviour each. */
+import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { apiRequest } from '../../../../nodes/Flux/transport/api';
 import {
 	backoffDelay,
 	createRunControl,
@@ -16,7 +19,7 @@ import {
 	pollDelay,
 	POLL_SCHEDULES,
 } from '../../../../nodes/Flux/transport/cadence';
-import { detailText } from '../../../../nodes/Flux/transport/errors';
+import { describeHttpError, detailText } from '../../../../nodes/Flux/transport/errors';
 import { mayCarryKey } from '../../../../nodes/Flux/transport/hosts';
 
 test('Retry-After is read as seconds or as an HTTP date', () => {
@@ -202,5 +205,93 @@ describe('waits leave no timer behind', () => {
 		interrupt.abort();
 		await expect(paused).resolves.toBeUndefined();
 		expect(jest.getTimerCount()).toBe(0);
+	});
+});
+
+describe("BFL's answers are read by the node, not by the HTTP client (n8n 1.x loses an error's response)", () => {
+	/**
+	 * An n8n whose client, like 1.x's, throws a NodeApiError without the response (no Location,
+	 * no Retry-After) for any status above 2xx, unless asked to return every status.
+	 */
+	function oneXCaller(
+		answers: Record<string, IN8nHttpFullResponse>,
+		sent: Array<{ url: string; key: boolean }>,
+	) {
+		const send = (key: boolean) => async (options: IHttpRequestOptions) => {
+			sent.push({ url: options.url, key });
+			const answer = answers[options.url];
+			if (answer.statusCode >= 300 && !options.ignoreHttpStatusErrors) {
+				throw Object.assign(new Error(`Request failed with status code ${answer.statusCode}`), {
+					httpCode: String(answer.statusCode),
+				});
+			}
+			return options.returnFullResponse ? answer : answer.body;
+		};
+		return {
+			helpers: {
+				httpRequest: send(false),
+				httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) =>
+					await send(true)(options),
+			},
+		} as unknown as IExecuteFunctions;
+	}
+
+	test('a poll redirected to another host is followed without the key', async () => {
+		const sent: Array<{ url: string; key: boolean }> = [];
+		const first = 'https://api.bfl.ai/v1/get_result?id=t1';
+		const elsewhere = 'https://mirror.example.com/v1/get_result?id=t1';
+		const caller = oneXCaller(
+			{
+				[first]: { statusCode: 307, headers: { location: elsewhere }, body: '', statusMessage: '' },
+				[elsewhere]: { statusCode: 200, headers: {}, body: { status: 'Ready' }, statusMessage: '' },
+			},
+			sent,
+		);
+		expect(await apiRequest(caller, { method: 'GET', url: first })).toEqual({ status: 'Ready' });
+		expect(sent).toEqual([
+			{ url: first, key: true },
+			{ url: elsewhere, key: false },
+		]);
+	});
+
+	test("a 429's Retry-After and a 422's body reach the node", async () => {
+		const url = 'https://api.bfl.ai/v1/flux-2-pro';
+		const busy = oneXCaller(
+			{
+				[url]: {
+					statusCode: 429,
+					headers: { 'retry-after': '7' },
+					body: { detail: 'busy' },
+					statusMessage: '',
+				},
+			},
+			[],
+		);
+		const failure = await apiRequest(busy, { method: 'POST', url, body: {} }).catch(
+			(error: unknown) => error,
+		);
+		expect(describeHttpError(failure)).toMatchObject({
+			status: 429,
+			headers: { 'retry-after': '7' },
+			body: { detail: 'busy' },
+		});
+		const invalid = oneXCaller(
+			{
+				[url]: {
+					statusCode: 422,
+					headers: {},
+					body: { detail: [{ loc: ['body', 'width'] }] },
+					statusMessage: '',
+				},
+			},
+			[],
+		);
+		const refused = await apiRequest(invalid, { method: 'POST', url, body: {} }).catch(
+			(error: unknown) => error,
+		);
+		expect(describeHttpError(refused)).toMatchObject({
+			status: 422,
+			body: { detail: [{ loc: ['body', 'width'] }] },
+		});
 	});
 });
