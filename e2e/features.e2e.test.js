@@ -121,7 +121,7 @@ function buildWorkflows({ out, video25, bigFile, blobBase }) {
 		loop: stillRunningLoop(klein),
 		// BFL as it is at the end of 2026 (issue 19): what the emulator speaks beyond the references.
 		bfl2026: workflow('e2eV2Bfl2026001', [
-			fluxNode('Unknown Status', { ...klein, prompt: 'a harbour [[unknown-status]]' }),
+			fluxNode('Unknown Status', { ...klein, prompt: 'a harbour [[unknown-status=Rendering]]' }),
 			fluxNode('Poll 429', { ...klein, prompt: 'a harbour [[poll-429-first=2]]' }),
 			fluxNode('Redirected', { ...klein, prompt: 'a harbour [[poll-redirect=other]] [[delivery-redirect=other]]' }),
 			fluxNode('WebP on FLUX1.1', { resource: 'image', operation: 'generate', model: 'flux-pro-1.1', prompt: 'a harbour', width: 512, height: 384, modelOptions: { outputFormat: 'webp' } }),
@@ -344,7 +344,7 @@ for (const major of MAJORS) {
 			const pollsOf = (/** @type {string} */ taskId) => emulator.ledger.filter((entry) => entry.method === 'GET' && entry.path === '/v1/get_result' && entry.taskId === taskId);
 
 			const [unknown] = nodeOutput(run, 'Unknown Status');
-			assert.deepEqual(unknown.json.unknownStatuses, ['Uploading'], 'the status seen is named once');
+			assert.deepEqual(unknown.json.unknownStatuses, ['Rendering'], 'the status seen is named once');
 			assert.deepEqual(await probeImage(bytesOf(unknown)), { format: 'jpeg', width: 256, height: 256 });
 
 			const [throttled] = nodeOutput(run, 'Poll 429');
