@@ -73,7 +73,7 @@ for (const major of /** @type {Array<1 | 2>} */ (MAJORS)) {
 				await editor.openPickerAfter(TRIGGER);
 				const flux = await editor.search('flux');
 				assert.deepEqual(flux[0], { name: FLUX_DISPLAY_NAME, kind: 'node' }, `first result for "flux": ${JSON.stringify(flux)}`);
-				for (const query of ['black forest', 'image']) {
+				for (const query of ['black forest', 'bfl', 'image']) {
 					const items = await editor.search(query);
 					assert.ok(
 						items.some((item) => item.name === FLUX_DISPLAY_NAME && item.kind === 'node'),

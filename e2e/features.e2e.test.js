@@ -430,6 +430,40 @@ for (const major of MAJORS) {
 			assert.ok(filePeak < baseline + 150, `binary run peaked at ${filePeak} MB (baseline ${baseline} MB)`);
 		});
 
+		test(
+			"with n8n's SSRF protection on, a link-local or private input URL is refused before anything is fetched or paid",
+			{ skip: major === 1 && 'n8n 1.123 has no SSRF protection setting (see the README)' },
+			async () => {
+				emulator.reset();
+				const guarded = createInstance({
+					major: 2,
+					// The emulator on loopback is allowed, as an admin allows an internal proxy.
+					env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
+				});
+				try {
+					await guarded.importCredentials([{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } }]);
+					const onError = { onError: 'continueRegularOutput' };
+					await guarded.importWorkflow(
+						workflow('e2eV2Ssrf000001', [
+							fluxNode('Allowed', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a harbour', width: 256, height: 256 }),
+							fluxNode('Link-local', { resource: 'image', operation: 'edit', model: 'flux-2-pro', prompt: 'x', inputImage: 'http://169.254.169.254/latest/meta-data/iam' }, onError),
+							fluxNode('Private', { resource: 'image', operation: 'fill', image: 'http://10.0.0.1/photo.png' }, onError),
+						]),
+					);
+					const { run } = await guarded.execute('e2eV2Ssrf000001');
+					assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
+					assert.ok(bytesOf(nodeOutput(run, 'Allowed')[0]).length > 0, 'the allowed emulator still answers');
+					const [linkLocal] = nodeOutput(run, 'Link-local');
+					assert.match(String(linkLocal.json.error), /^Input Image \(inputImage\): http:\/\/169\.254\.169\.254\/\S+ is refused by n8n's SSRF protection/);
+					const [internal] = nodeOutput(run, 'Private');
+					assert.match(String(internal.json.error), /^Image \(image\): http:\/\/10\.0\.0\.1\/photo\.png is refused by n8n's SSRF protection/);
+					assert.equal(submitsTo('/v1/flux-2-pro').length + submitsTo('/v1/flux-pro-1.0-fill').length, 0, 'nothing paid');
+				} finally {
+					guarded.cleanup();
+				}
+			},
+		);
+
 		test('workflows saved with version 1 still load and run: the old demo example', async () => {
 			emulator.reset();
 			const demo = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'v1', 'flux-demo.json'), 'utf8').replaceAll('/tmp/flux-demo', out));
