@@ -48,8 +48,11 @@ function mcpWorkflow() {
 
 /** An MCP client connected to the trigger's production URL. @param {string} url @param {string | undefined} token */
 async function connect(url, token) {
-	const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
-	const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
+	// Through a variable: the SDK's subpaths resolve by its exports map, which this repository's
+	// TypeScript settings (module resolution node10) cannot read; Node's require can.
+	const sdk = '@modelcontextprotocol/sdk/client';
+	const { Client } = require(`${sdk}/index.js`);
+	const { StreamableHTTPClientTransport } = require(`${sdk}/streamableHttp.js`);
 	const client = new Client({ name: 'n8n-nodes-bfl-e2e', version: '1.0.0' });
 	const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} } });
 	await client.connect(transport);

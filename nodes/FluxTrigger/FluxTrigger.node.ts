@@ -116,11 +116,9 @@ export class FluxTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { webhookSecret: secret } = await this.getCredentials(CREDENTIAL_TYPE);
 		if (!provesSecret(callbackProof(this), String(secret ?? ''))) {
-			this.getResponseObject()
-				.status(401)
-				.json({
-					error: 'Unauthorized: neither X-Webhook-Secret nor X-BFL-Signature proves the secret',
-				});
+			this.getResponseObject().status(401).json({
+				error: 'Unauthorized: neither X-Webhook-Secret nor X-BFL-Signature proves the secret',
+			});
 			return { noWebhookResponse: true };
 		}
 

@@ -369,11 +369,9 @@ describe('URL inputs the node downloads (fields BFL does not fetch itself)', () 
 	});
 
 	test('an HTML page where an image belongs is refused by its bytes', async () => {
-		nock(MEDIA)
-			.get('/page.png')
-			.reply(200, '<!doctype html><html><body>Not found</body></html>', {
-				'Content-Type': 'text/html',
-			});
+		nock(MEDIA).get('/page.png').reply(200, '<!doctype html><html><body>Not found</body></html>', {
+			'Content-Type': 'text/html',
+		});
 		const error = await refused({ ...fill, image: `${MEDIA}/page.png` }, { version: 1 });
 		expect(error.message).toMatch(/^Image \(image\): /);
 		expect(error.message).toContain(`${MEDIA}/page.png is not a PNG, JPEG, WebP or GIF image`);
