@@ -26,11 +26,11 @@ const { resolve } = require('node:path');
 const ROOT = resolve(__dirname, '..');
 const TARGETS = { ratio: 1.5, refusedPerItem: 1 };
 
-/** The commit the build came from, and whether the concurrency code had uncommitted changes. */
+/** The commit the build came from, and whether the node's code had uncommitted changes. */
 function gitHead() {
 	const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-	const dirty = spawnSync('git', ['diff', '--quiet', 'HEAD', '--', 'nodes/Flux/limiter.ts', 'nodes/Flux/tasks.ts', 'nodes/Flux/transport.ts'], { cwd: ROOT }).status !== 0;
-	return `${head || 'unknown'}${dirty ? ', limiter/tasks/transport modified' : ''}`;
+	const dirty = spawnSync('git', ['diff', '--quiet', 'HEAD', '--', 'nodes/'], { cwd: ROOT }).status !== 0;
+	return `${head || 'unknown'}${dirty ? ', nodes/ modified' : ''}`;
 }
 
 /**
