@@ -3,7 +3,7 @@
 'use strict';
 /**
  * Queue-mode benchmark: n8n 2.x main + 2 workers, PostgreSQL, Redis, binary data in the database
- * (e2e/queue.js), against the emulator with one key limited to 24 active tasks and 3 s tasks.
+ * (harness/queue.js), against the emulator with one key limited to 24 active tasks and 3 s tasks.
  * Four webhook executions of 24 items each start at once; each round prints
  *
  * - wall time, first webhook fired → last execution finished, against the bound
@@ -41,7 +41,7 @@ async function queueBench(options = {}) {
 	const log = options.log ?? ((line) => console.log(line));
 	const rounds = options.rounds ?? Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
 	const { startEmulator } = require('../emulator/server');
-	const { analyse, report, runScenario, startQueueCluster, SCENARIO } = require('../e2e/queue');
+	const { analyse, report, runScenario, startQueueCluster, SCENARIO } = require('../harness/queue');
 
 	const emulator = await startEmulator({ generationMs: SCENARIO.generationMs, activeTaskLimit: SCENARIO.activeTaskLimit });
 	/** @type {Awaited<ReturnType<typeof startQueueCluster>> | undefined} */

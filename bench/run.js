@@ -21,8 +21,8 @@
  *    BENCH_QUEUE=0 skips it.
  */
 
-const { createInstance, nodeOutput, watchPeakMemory } = require('../e2e/n8n');
-const { CREDENTIAL, codeNode, fluxNode, workflow } = require('../e2e/workflows');
+const { createInstance, nodeOutput, watchPeakMemory } = require('../harness/n8n');
+const { CREDENTIAL, codeNode, fluxNode, workflow } = require('../harness/workflows');
 
 function median(values) {
 	const sorted = [...values].sort((a, b) => a - b);

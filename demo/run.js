@@ -35,7 +35,7 @@ async function main() {
 
 	// Loaded after the build: the emulator validates with the built model table.
 	const { startEmulator } = require('../emulator/server');
-	const { createInstance } = require('../e2e/n8n');
+	const { createInstance } = require('../harness/n8n');
 	const { probeImage } = require('../emulator/images');
 
 	/** @type {Awaited<ReturnType<typeof startEmulator>> | undefined} */

@@ -16,9 +16,9 @@ const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { startEmulator } = require('../emulator/server');
-const { createInstance } = require('./n8n');
-const { startOpenAiStub, toolResults } = require('./openai-stub');
-const { CREDENTIAL, node } = require('./workflows');
+const { createInstance } = require('../harness/n8n');
+const { startOpenAiStub, toolResults } = require('../harness/openai-stub');
+const { CREDENTIAL, node } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const BFL_KEY = 'bfl_placeholder_agent_test';
@@ -167,7 +167,7 @@ for (const major of MAJORS) {
 			await emulator?.close();
 		});
 
-		/** Resets both servers, sets the model's script, runs the workflow. @param {string} id @param {import('./openai-stub').Script} script */
+		/** Resets both servers, sets the model's script, runs the workflow. @param {string} id @param {import('../harness/openai-stub').Script} script */
 		async function runAgent(id, script) {
 			emulator.reset();
 			stub.reset();

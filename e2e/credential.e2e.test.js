@@ -8,7 +8,7 @@ const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { startEmulator } = require('../emulator/server');
-const { createInstance, restClient } = require('./n8n');
+const { createInstance, restClient } = require('../harness/n8n');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 

@@ -21,7 +21,7 @@ const {
 	manualTrigger,
 	startEditorSession,
 	withEvidence,
-} = require('./browser');
+} = require('../harness/browser');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const EXAMPLES = join(__dirname, '..', 'examples');

@@ -21,8 +21,8 @@ const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
 const { renderVideo } = require('../emulator/video');
 const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4');
-const { createInstance, nodeOutput, restClient, watchPeakMemory, FLUX_TRIGGER_TYPE } = require('./n8n');
-const { CREDENTIAL, codeNode, fluxNode, node, workflow } = require('./workflows');
+const { createInstance, nodeOutput, restClient, watchPeakMemory, FLUX_TRIGGER_TYPE } = require('../harness/n8n');
+const { CREDENTIAL, codeNode, fluxNode, node, workflow } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const KEY = 'bfl_e2e_placeholder_key';

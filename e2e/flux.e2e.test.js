@@ -12,8 +12,8 @@ const { join } = require('node:path');
 
 const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
-const { createInstance, nodeOutput, FLUX_NODE_TYPE } = require('./n8n');
-const { CREDENTIAL, codeNode, node, workflow } = require('./workflows');
+const { createInstance, nodeOutput, FLUX_NODE_TYPE } = require('../harness/n8n');
+const { CREDENTIAL, codeNode, node, workflow } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const KEY = 'bfl_e2e_placeholder_key';

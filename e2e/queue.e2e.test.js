@@ -15,7 +15,7 @@ const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { startEmulator } = require('../emulator/server');
-const { analyse, report, runScenario, startQueueCluster, SCENARIO } = require('./queue');
+const { analyse, report, runScenario, startQueueCluster, SCENARIO } = require('../harness/queue');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 

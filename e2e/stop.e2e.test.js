@@ -12,8 +12,8 @@ const assert = require('node:assert/strict');
 const { request } = require('undici');
 
 const { startEmulator } = require('../emulator/server');
-const { createInstance, restClient } = require('./n8n');
-const { CREDENTIAL, fluxNode, node } = require('./workflows');
+const { createInstance, restClient } = require('../harness/n8n');
+const { CREDENTIAL, fluxNode, node } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const KEY = 'bfl_e2e_placeholder_key';

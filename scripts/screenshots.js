@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 /**
- * The README's screenshots, taken the way the editor test works (e2e/browser.js): a real n8n with
+ * The README's screenshots, taken the way the editor test works (harness/browser.js): a real n8n with
  * the packed pack, the BFL emulator, Debian's Chromium at 1400×850.
  *
  *   docs/picker-search-flux.png   the node picker from a trigger's "+", searching "flux"
@@ -15,7 +15,7 @@
  */
 const { join, relative, resolve } = require('node:path');
 
-const { VIEWPORT, ensureFolder, manualTrigger, startEditorSession, withEvidence } = require('../e2e/browser');
+const { VIEWPORT, ensureFolder, manualTrigger, startEditorSession, withEvidence } = require('../harness/browser');
 
 const ROOT = resolve(__dirname, '..');
 const OUT = resolve(process.env.SCREENSHOTS_DIR ?? join(ROOT, 'docs'));

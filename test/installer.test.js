@@ -9,7 +9,7 @@ const {
 	N8N_INSTALL_STEPS,
 	NODE24_INSTALL,
 	ownHeaders,
-} = require('../e2e/install-n8n');
+} = require('../harness/install-n8n');
 
 /** What `npm test` in this project passes to its children (.npmrc sets ignore-scripts=true). */
 const PARENT_NPM_ENV = {

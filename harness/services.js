@@ -2,7 +2,7 @@
 'use strict';
 /**
  * Redis and PostgreSQL for n8n's queue mode, on loopback, as throwaway child processes: Debian's
- * packages (e2e/system-packages.js installs them when missing), free ports, data in one temporary
+ * packages (harness/system-packages.js installs them when missing), free ports, data in one temporary
  * folder that is removed afterwards. Nothing is installed as a service and nothing is left running.
  *
  * - Redis: `redis-server` on 127.0.0.1, no persistence.
@@ -359,7 +359,7 @@ async function startServices(options = {}) {
 module.exports = { startServices, spawnGroup, freePort, waitFor, killAllGroups, removeOnExit, removeFolder };
 
 if (require.main === module) {
-	// `node e2e/services.js`: start both, print how to reach them, stop on Enter or Ctrl-C.
+	// `node harness/services.js`: start both, print how to reach them, stop on Enter or Ctrl-C.
 	(async () => {
 		const services = await startServices({ log: console.log });
 		console.log(JSON.stringify(services.n8nEnv, null, 2));

@@ -3,7 +3,7 @@
 /**
  * n8n's queue mode on loopback, the way users scale out: one `n8n start` (main: editor, REST,
  * webhooks, the queue's producer), two `n8n worker` processes running the executions, PostgreSQL
- * and Redis (e2e/services.js), binary data in the database (what n8n uses in queue mode). Each
+ * and Redis (harness/services.js), binary data in the database (what n8n uses in queue mode). Each
  * process has its own user folder with the packed pack under .n8n/nodes, its own free ports
  * (N8N_PORT, N8N_RUNNERS_BROKER_PORT, QUEUE_HEALTH_CHECK_PORT) and its own process group.
  *
