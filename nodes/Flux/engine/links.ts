@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { SigningHelpers } from '../transport/download';
+import { storeProbe, type SigningHelpers } from '../transport/download';
 
 /**
  * Links that outlive BFL's (10 minutes for images) for an AI agent, which cannot receive binary
@@ -13,6 +13,16 @@ import type { SigningHelpers } from '../transport/download';
 
 /** How long a signed link is valid; the file itself lasts as long as n8n keeps the execution's data. */
 export const LASTING_LINK_HOURS = 24;
+
+/**
+ * Whether results can get lasting links at all: a file kept and a link signed with n8n's URL,
+ * tried once on a probe, so that nothing is downloaded for a link n8n could not give.
+ */
+export async function servesLastingLinks(context: IExecuteFunctions): Promise<boolean> {
+	if (typeof (context.helpers as SigningHelpers).createBinarySignedUrl !== 'function') return false;
+	const probe = await storeProbe(context);
+	return probe !== undefined && lastingLink(context, probe) !== undefined;
+}
 
 /** A signed link to a stored result, or nothing when n8n cannot sign one. */
 export function lastingLink(

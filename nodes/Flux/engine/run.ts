@@ -11,11 +11,11 @@ import { apiCall } from '../transport/api';
 import type { TaskFailure } from '../transport/answers';
 import { DurationEstimates } from '../transport/cadence';
 import { createRunControl } from '../transport/clock';
-import { storeKeepsFiles } from '../transport/download';
 import { CreditBudget } from './budget';
 import { runCollect, runNewTask } from './job';
 import { TaskLedger } from './ledger';
 import { TaskSlots } from './limiter';
+import { servesLastingLinks } from './links';
 import { itemOf, moderatedJson } from './output';
 import { CONCURRENT_DOWNLOADS, InFlight } from './pacing';
 import { NotStarted, type Job, type JobEnvironment, type RunSettings } from './types';
@@ -62,7 +62,7 @@ class Run {
 
 	private balanceCheck: Promise<void> | undefined;
 
-	private keepsFiles: Promise<boolean> | undefined;
+	private servesLinks: Promise<boolean> | undefined;
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -82,7 +82,7 @@ class Run {
 			slotsFor: (bucket) => this.slotsFor(bucket),
 			ensureBalance: () => this.ensureBalance(),
 			isStopped: () => this.stopped,
-			keepsFiles: () => (this.keepsFiles ??= storeKeepsFiles(context)),
+			servesLinks: () => (this.servesLinks ??= servesLastingLinks(context)),
 		};
 	}
 

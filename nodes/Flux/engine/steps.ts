@@ -152,7 +152,7 @@ export async function finish(
 	const json: IDataObject = { ...ready };
 	const present = env.settings.presenter.item;
 	// An agent gets no binary data: its result is kept by n8n only to serve a lasting link.
-	const lasting = !download && env.settings.lastingLinks && (await env.keepsFiles());
+	const lasting = !download && env.settings.lastingLinks && (await env.servesLinks());
 	if (!download && !lasting) {
 		json.elapsedSeconds = (Date.now() - run.startedAt) / 1000;
 		return { item: itemOf(present(json), job.itemIndex) };

@@ -124,8 +124,8 @@ export interface JobEnvironment {
 	ensureBalance: () => Promise<void>;
 	/** The run stopped starting tasks (another item failed and n8n will retry). */
 	isStopped: () => boolean;
-	/** Whether n8n's binary store keeps files, so results can get lasting links (asked once per run). */
-	keepsFiles: () => Promise<boolean>;
+	/** Whether n8n keeps results and can serve lasting links to them (asked once per run, links.ts). */
+	servesLinks: () => Promise<boolean>;
 }
 
 /** Not started because the run stopped starting tasks after another item failed. */

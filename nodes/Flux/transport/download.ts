@@ -209,17 +209,15 @@ export function signedUrlExpiry(url: string): Date | undefined {
 /** n8n's link signing (n8n-core 1.x and 2.x; absent in some hosts). */
 export type SigningHelpers = Partial<Pick<IExecuteFunctions['helpers'], 'createBinarySignedUrl'>>;
 
-/** Whether n8n's binary store keeps files (and can sign links to them): probed with one byte. */
-export async function storeKeepsFiles(context: IExecuteFunctions): Promise<boolean> {
-	if (typeof (context.helpers as SigningHelpers).createBinarySignedUrl !== 'function') return false;
+/** One byte stored in n8n's binary store, to learn what it keeps (memory mode gives no id). */
+export async function storeProbe(context: IExecuteFunctions): Promise<IBinaryData | undefined> {
 	try {
-		const probe = await context.helpers.prepareBinaryData(
+		return await context.helpers.prepareBinaryData(
 			Buffer.from('1'),
 			'flux-link-probe.txt',
 			'text/plain',
 		);
-		return Boolean(probe.id);
 	} catch {
-		return false;
+		return undefined;
 	}
 }
