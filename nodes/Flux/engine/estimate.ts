@@ -41,6 +41,9 @@ export async function estimateJobs(
 	const total = round(
 		[...estimated.values()].reduce((sum, json) => sum + Number(json.expectedCredits), 0),
 	);
+	const byItem = new Map<number, IDataObject[]>();
+	for (const [job, json] of estimated)
+		byItem.set(job.itemIndex, [...(byItem.get(job.itemIndex) ?? []), json]);
 	const items: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < early.length; itemIndex++) {
 		const done = early[itemIndex] ?? failed.get(itemIndex);
@@ -48,10 +51,7 @@ export async function estimateJobs(
 			items.push(done);
 			continue;
 		}
-		for (const job of jobs) {
-			const json =
-				job.kind === 'new' && job.itemIndex === itemIndex ? estimated.get(job) : undefined;
-			if (!json) continue;
+		for (const json of byItem.get(itemIndex) ?? []) {
 			const withTotal: IDataObject = {
 				...json,
 				totalExpectedCredits: total,
