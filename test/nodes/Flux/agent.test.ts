@@ -5,36 +5,16 @@
  * `$fromAI(...)` in the tool variant only. Checked through n8n's own NodeHelpers, as the editor
  * and n8n's tool conversion see the panel.
  */
-import {
-	NodeHelpers,
-	type INodeProperties,
-	type INodePropertyOptions,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import { type INodePropertyOptions, type INodeTypeDescription } from 'n8n-workflow';
 
 import { Flux } from '../../../nodes/Flux/Flux.node';
+import { visibleProperties } from '../../support/panel';
 
 const plain = new Flux().getNodeType(2).description;
 const tool: INodeTypeDescription = { ...plain, name: `${plain.name}Tool` };
 
-function visible(
-	description: INodeTypeDescription,
-	values: Record<string, unknown>,
-): INodeProperties[] {
-	const node = { typeVersion: 2, parameters: values } as never;
-	const withDefaults =
-		NodeHelpers.getNodeParameters(
-			description.properties,
-			values as never,
-			true,
-			false,
-			node,
-			description,
-		) ?? values;
-	return description.properties.filter((property) =>
-		NodeHelpers.displayParameter(withDefaults as never, property, { typeVersion: 2 }, description),
-	);
-}
+const visible = (description: INodeTypeDescription, values: Record<string, unknown>) =>
+	visibleProperties(description, 2, values);
 
 /** Every (resource, operation) pair the panel offers. */
 function operations(): Array<[string, string]> {

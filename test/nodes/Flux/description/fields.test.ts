@@ -5,7 +5,6 @@
  * saved before version 2 still load and run.
  */
 import {
-	NodeHelpers,
 	type INodeProperties,
 	type INodePropertyOptions,
 	type INodeTypeDescription,
@@ -22,6 +21,7 @@ import {
 	type Operation,
 } from '../../../../nodes/Flux/models';
 import head from '../../../support/fixtures/v1-description-head.json';
+import { visibleProperties } from '../../../support/panel';
 
 const flux = new Flux();
 const DESCRIPTIONS: Record<number, INodeTypeDescription> = {
@@ -43,26 +43,8 @@ const NODE_LEVEL = new Set([
 ]);
 
 function visible(version: number, values: Record<string, unknown>): INodeProperties[] {
-	const description = DESCRIPTIONS[version];
 	// As the editor has them: the values set, and the defaults of the rest (Size is Custom unless chosen).
-	const node = { typeVersion: version, parameters: values } as never;
-	const withDefaults =
-		NodeHelpers.getNodeParameters(
-			description.properties,
-			values as never,
-			true,
-			false,
-			node,
-			description,
-		) ?? values;
-	return description.properties.filter((property) =>
-		NodeHelpers.displayParameter(
-			withDefaults as never,
-			property,
-			{ typeVersion: version },
-			description,
-		),
-	);
+	return visibleProperties(DESCRIPTIONS[version], version, values);
 }
 
 /** The model fields a panel shows: main fields plus those in Model Options. */
