@@ -12,7 +12,7 @@ import { startEmulator } from '../../../../emulator/server';
 import { renderVideo } from '../../../../emulator/video';
 import { makeImage } from '../../../support/fixtures';
 import { useFastPolls } from '../../../support/fastPolls';
-import { runFlux } from '../../../support/harness';
+import { imageItem, runFlux } from '../../../support/harness';
 
 useFastPolls();
 
@@ -77,9 +77,7 @@ describe('with the network closed', () => {
 				inputImage: 'photo',
 				options: { estimateOnly: true },
 			},
-			items: [
-				{ json: {}, binary: { photo: { data: photo.toString('base64'), mimeType: 'image/png' } } },
-			],
+			items: [await imageItem(photo, 'photo')],
 		});
 		// No width or height: the output keeps the first input's size.
 		const expected = price('flux-2-pro', { body: {}, outputMp: 0.5, inputMp: 0.5 });
@@ -162,9 +160,7 @@ describe('with the network closed', () => {
 				mask: 'photo',
 				options: { estimateOnly: true },
 			},
-			items: [
-				{ json: {}, binary: { photo: { data: photo.toString('base64'), mimeType: 'image/png' } } },
-			],
+			items: [await imageItem(photo, 'photo')],
 		});
 		expect(out[0].json.priceNote).toMatch(/third-party/);
 	});
