@@ -15,8 +15,11 @@
 const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 
+const { request } = require('undici');
+
 const { startEmulator } = require('../emulator/server');
-const { createInstance } = require('../harness/n8n');
+const { probeImage } = require('../emulator/images');
+const { sharedN8n } = require('../harness/server');
 const { startOpenAiStub, toolResults } = require('../harness/openai-stub');
 const { CREDENTIAL, node } = require('../harness/workflows');
 
@@ -30,9 +33,11 @@ const FLUX_TOOL_TYPE = 'n8n-nodes-bfl.fluxTool';
 
 /** Everything the compact tool answer may hold; `note` is the node's reminder that the URL expires. */
 const RESULT_KEYS = ['imageUrl', 'expiresAt', 'taskId', 'model', 'seed', 'cost'];
+/** The suites' n8n keeps files and knows its URL (filesystem mode, WEBHOOK_URL): a link it serves for a day. */
+const LASTING_KEYS = ['lastingUrl', 'lastingUrlExpiresAt'];
 /** The size: width and height where known (a generated FLUX.2 image), else BFL's megapixels (an edit keeps its input's size). */
 const SIZE_KEYS = ['width', 'height', 'megapixels'];
-const ALLOWED_RESULT_KEYS = [...RESULT_KEYS, ...SIZE_KEYS, 'note'];
+const ALLOWED_RESULT_KEYS = [...RESULT_KEYS, ...SIZE_KEYS, ...LASTING_KEYS, 'note'];
 const ERROR_KEYS = ['error', 'advice', 'taskId'];
 
 /** The tool nodes' names and the tool names n8n derives from them (non-alphanumerics → `_`). */
@@ -121,7 +126,7 @@ for (const major of MAJORS) {
 		let emulator;
 		/** @type {Awaited<ReturnType<typeof startOpenAiStub>>} */
 		let stub;
-		/** @type {ReturnType<typeof createInstance>} */
+		/** @type {Awaited<ReturnType<typeof sharedN8n>>} */
 		let n8n;
 		const ids = { chain: 'e2eAgentChain01', error: 'e2eAgentError01', download: 'e2eAgentDownld1', mixed: 'e2eAgentMixed01' };
 
@@ -129,40 +134,36 @@ for (const major of MAJORS) {
 			const started = Date.now();
 			emulator = await startEmulator({ generationMs: 300 });
 			stub = await startOpenAiStub();
-			n8n = createInstance({ major: /** @type {1 | 2} */ (major) });
-			await n8n.importCredentials([
-				{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: BFL_KEY, region: 'custom', baseUrl: emulator.apiBase } },
-				{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: stub.baseUrl } },
-			]);
+			n8n = await sharedN8n(/** @type {1 | 2} */ (major));
+			await n8n.addCredential({ type: 'bflApi', data: { apiKey: BFL_KEY, region: 'custom', baseUrl: emulator.apiBase } }, CREDENTIAL);
+			await n8n.addCredential({ type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: stub.baseUrl } }, OPENAI_CREDENTIAL);
 			const tools = [
 				{ name: GENERATE.node, operation: 'generate' },
 				{ name: EDIT.node, operation: 'edit' },
 			];
-			// One import for all the workflows (import:workflow takes an array).
-			await n8n.importWorkflow(
-				/** @type {any} */ ([
-					agentWorkflow(ids.chain, /** @type {1 | 2} */ (major), 'Draw a red fox, then make it blue', tools),
-					agentWorkflow(ids.error, /** @type {1 | 2} */ (major), 'Draw a fox [[request-moderated]]', tools),
-					agentWorkflow(ids.download, /** @type {1 | 2} */ (major), 'Draw a red fox and keep the file', [
-						{ name: GENERATE.node, operation: 'generate', options: { download: true } },
-					]),
-					// A FLUX tool saved before version 2 (its prompt set to $fromAI by hand), listed first, beside a version-2 tool.
-					agentWorkflow(ids.mixed, /** @type {1 | 2} */ (major), 'Draw a red fox, then make it blue', [
-						{
-							name: OLD_GENERATE.node,
-							operation: 'generate',
-							version: 1,
-							parameters: { operation: 'generate', model: MODEL, prompt: "={{ $fromAI('prompt', 'What to draw', 'string') }}" },
-						},
-						{ name: EDIT.node, operation: 'edit' },
-					]),
+			const flows = [
+				agentWorkflow(ids.chain, /** @type {1 | 2} */ (major), 'Draw a red fox, then make it blue', tools),
+				agentWorkflow(ids.error, /** @type {1 | 2} */ (major), 'Draw a fox [[request-moderated]]', tools),
+				agentWorkflow(ids.download, /** @type {1 | 2} */ (major), 'Draw a red fox and keep the file', [
+					{ name: GENERATE.node, operation: 'generate', options: { download: true } },
 				]),
-			);
-			console.log(`n8n ${n8n.version}: setup (instance, credentials, workflows) ${((Date.now() - started) / 1000).toFixed(1)} s`);
+				// A FLUX tool saved before version 2 (its prompt set to $fromAI by hand), listed first, beside a version-2 tool.
+				agentWorkflow(ids.mixed, /** @type {1 | 2} */ (major), 'Draw a red fox, then make it blue', [
+					{
+						name: OLD_GENERATE.node,
+						operation: 'generate',
+						version: 1,
+						parameters: { operation: 'generate', model: MODEL, prompt: "={{ $fromAI('prompt', 'What to draw', 'string') }}" },
+					},
+					{ name: EDIT.node, operation: 'edit' },
+				]),
+			];
+			for (const flow of flows) await n8n.addWorkflow(flow);
+			console.log(`n8n ${n8n.version}: setup (credentials, workflows) ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		});
 
 		after(async () => {
-			n8n?.cleanup();
+			await n8n?.close();
 			await stub?.close();
 			await emulator?.close();
 		});
@@ -173,10 +174,23 @@ for (const major of MAJORS) {
 			stub.reset();
 			stub.setScript(script);
 			const startedAt = Date.now();
-			const result = await n8n.execute(id);
+			const result = await n8n.run(id);
 			const seconds = (Date.now() - startedAt) / 1000;
 			assert.deepEqual(stub.errors.map(String), [], 'the stub script ran cleanly');
 			return { ...result, seconds };
+		}
+
+		/**
+		 * The answer's lasting link is served by this n8n, opens the image BFL made, and lasts a day.
+		 * @param {Record<string, any>} answer
+		 */
+		async function assertLastingLink(answer) {
+			const lasting = new URL(answer.lastingUrl);
+			assert.equal(lasting.origin, n8n.baseUrl, `a link served by n8n: ${answer.lastingUrl}`);
+			const served = await request(answer.lastingUrl);
+			assert.equal(served.statusCode, 200, `the lasting link answers: ${answer.lastingUrl}`);
+			assert.equal((await probeImage(Buffer.from(await served.body.arrayBuffer())))?.format, 'jpeg');
+			assert.ok(Date.parse(answer.lastingUrlExpiresAt) - Date.now() > 23 * 3_600_000, `valid for a day: ${answer.lastingUrlExpiresAt}`);
 		}
 
 		/** The tools (by name) of the first model request. */
@@ -262,7 +276,11 @@ for (const major of MAJORS) {
 			assert.deepEqual(second.body, { prompt: 'make the fox blue', input_image: generated.imageUrl }, 'the edit got the first imageUrl as input_image (and keeps its size)');
 			assert.equal(second.taskId, edited.taskId);
 			assert.ok([first, second].every((entry) => entry.keyPresent));
-			assert.deepEqual(downloads(), [], 'no download in tool mode unless asked');
+			// n8n keeps files here (as 2.x does by default): each result is downloaded once, without the key,
+			// and kept for the lasting link (in memory mode nothing is downloaded: test/nodes/Flux/engine/links.test.ts).
+			assert.equal(downloads().length, 2, 'each result downloaded once, to keep it');
+			assert.ok(downloads().every((entry) => !entry.keyPresent), 'the key never reaches the delivery host');
+			for (const answer of [generated, edited]) await assertLastingLink(answer);
 
 			// A tool's FLUX.2 size defaults to 1024×1024 (automatic would leave it unknown without a download).
 			assert.deepEqual([generated.width, generated.height], [1024, 1024], 'the size is in the answer without a download');
@@ -298,7 +316,7 @@ for (const major of MAJORS) {
 			assert.equal(moderated.body.prompt, 'a fox [[request-moderated]]');
 			assert.equal(ok.body.prompt, 'a fox in a meadow');
 			if (failure.taskId !== undefined) assert.equal(failure.taskId, moderated.taskId);
-			assert.deepEqual(downloads(), []);
+			assert.equal(downloads().length, 1, 'only the image made was kept');
 		});
 
 		test('with Download Result on, the node downloads the image but the model still gets only JSON', async (t) => {

@@ -1,14 +1,14 @@
 // @ts-check
 'use strict';
 /**
- * The credential's Test button in a real n8n (REST API of `n8n start`): it calls the free
+ * The credential's Test button in a real n8n (the REST API of `n8n start`, as the editor calls it): it calls the free
  * GET /v1/credits with the key, and nothing else; a refused key or a wrong Base URL reads as a failed test.
  */
 const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { startEmulator } = require('../emulator/server');
-const { createInstance, restClient } = require('../harness/n8n');
+const { sharedN8n } = require('../harness/server');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 
@@ -16,32 +16,24 @@ for (const major of MAJORS) {
 	describe(`credential test in n8n ${major === 1 ? '1.123' : '2.x'}`, () => {
 		/** @type {Awaited<ReturnType<typeof startEmulator>>} */
 		let emulator;
-		/** @type {ReturnType<typeof createInstance>} */
+		/** @type {Awaited<ReturnType<typeof sharedN8n>>} */
 		let n8n;
-		/** @type {{ baseUrl: string, stop: () => Promise<void> }} */
-		let server;
-		/** @type {Awaited<ReturnType<typeof restClient>>} */
-		let rest;
 
 		before(async () => {
 			emulator = await startEmulator({});
-			n8n = createInstance({ major: /** @type {1 | 2} */ (major) });
-			server = await n8n.startServer();
-			rest = await restClient(server.baseUrl);
+			n8n = await sharedN8n(/** @type {1 | 2} */ (major));
 		});
 
 		after(async () => {
-			await server?.stop();
-			n8n?.cleanup();
+			await n8n?.close();
 			await emulator?.close();
 		});
 
 		/** Creates the credential the way the editor does, then presses Test. */
 		async function testCredential(apiKey, baseUrl = emulator.apiBase) {
 			const data = { apiKey, region: 'custom', baseUrl };
-			const created = await rest.post('/rest/credentials', { name: `BFL ${apiKey}`, type: 'bflApi', data });
-			assert.equal(created.status, 200, JSON.stringify(created.json));
-			const tested = await rest.post('/rest/credentials/test', { credentials: { id: created.json.data.id, name: 'BFL', type: 'bflApi', data } });
+			const created = await n8n.addCredential({ name: `BFL ${apiKey}`, type: 'bflApi', data });
+			const tested = await n8n.rest.post('/rest/credentials/test', { credentials: { id: created.id, name: 'BFL', type: 'bflApi', data } });
 			return tested.json.data;
 		}
 

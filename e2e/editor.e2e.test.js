@@ -206,7 +206,7 @@ for (const major of /** @type {Array<1 | 2>} */ (MAJORS)) {
 				await editor.openNode(await fluxNodeName());
 				const image = await editor.showBinaryImage();
 				assert.match(image.card, /image\/(jpeg|png|webp)/, `the binary card names an image type: ${image.card}`);
-				assert.match(image.src, /^(data:image\/|blob:)/);
+				assert.match(image.src, /^(data:image\/|blob:|https?:\/\/[^/]+\/rest\/binary-data\?id=filesystem)/, 'shown from n8n\'s binary store (filesystem mode)');
 				assert.deepEqual({ width: image.width, height: image.height }, { width: 512, height: 384 }, 'the image shown is the one asked for');
 				await editor.closePanel();
 			});

@@ -21,7 +21,8 @@ const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
 const { renderVideo } = require('../emulator/video');
 const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4');
-const { createInstance, nodeOutput, restClient, watchPeakMemory, FLUX_TRIGGER_TYPE } = require('../harness/n8n');
+const { nodeOutput, watchPeakMemory, FLUX_TRIGGER_TYPE } = require('../harness/n8n');
+const { sharedN8n, startN8n } = require('../harness/server');
 const { CREDENTIAL, codeNode, fluxNode, node, workflow } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
@@ -155,7 +156,7 @@ for (const major of MAJORS) {
 	describe(`version 2 in n8n ${major === 1 ? '1.123 on Node 20' : '2.x on Node 24'}`, () => {
 		/** @type {Awaited<ReturnType<typeof startEmulator>>} */
 		let emulator;
-		/** @type {ReturnType<typeof createInstance>} */
+		/** @type {Awaited<ReturnType<typeof sharedN8n>>} */
 		let n8n;
 		/** @type {ReturnType<typeof buildWorkflows>} */
 		let flows;
@@ -172,15 +173,13 @@ for (const major of MAJORS) {
 			writeSync(fd, Buffer.from('89504e470d0a1a0a0000000d49484452000003e8000003e80802000000', 'hex'), 0, 29, 0);
 			closeSync(fd);
 			flows = buildWorkflows({ out, video25, bigFile, blobBase: emulator.apiBase });
-			n8n = createInstance({ major: /** @type {1 | 2} */ (major), env: { N8N_RESTRICT_FILE_ACCESS_TO: out } });
-			await n8n.importCredentials([
-				{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase, finetuneBaseUrl: emulator.us1Base, webhookSecret: SECRET } },
-			]);
-			for (const flow of Object.values(flows)) await n8n.importWorkflow(flow);
+			n8n = await sharedN8n(/** @type {1 | 2} */ (major));
+			await n8n.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase, finetuneBaseUrl: emulator.us1Base, webhookSecret: SECRET } });
+			for (const flow of Object.values(flows)) await n8n.addWorkflow(flow);
 		});
 
 		after(async () => {
-			n8n?.cleanup();
+			await n8n?.close();
 			await emulator?.close();
 			rmSync(out, { recursive: true, force: true });
 		});
@@ -189,7 +188,7 @@ for (const major of MAJORS) {
 
 		test('the FLUX Tools and FLUX 3 from binary inputs of earlier nodes: erase, three references, outpainting, try-on', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2Tools00001');
+			const { run } = await n8n.run('e2eV2Tools00001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const [erased] = nodeOutput(run, 'Erase');
 			assert.deepEqual(await probeImage(bytesOf(erased)), { format: 'png', width: 320, height: 320 }, 'erase keeps the size, PNG by default');
@@ -214,7 +213,7 @@ for (const major of MAJORS) {
 
 		test('a text-to-video MP4 saved by Write Files plays, and a binary MP4 is upscaled', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2Video00001');
+			const { run } = await n8n.run('e2eV2Video00001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const [clip] = nodeOutput(run, 'Video');
 			assert.equal(clip.binary.data.mimeType, 'video/mp4');
@@ -236,7 +235,7 @@ for (const major of MAJORS) {
 
 		test('bad inputs are refused before any paid request, each naming its field', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2Refusals01');
+			const { run } = await n8n.run('e2eV2Refusals01');
 			const expectations = {
 				'Canvas over 4 MP': /Canvas Width \(width\) × height must be at most 4,194,304 pixels/,
 				'Erase without mask': /Mask \(mask\) is required/,
@@ -254,7 +253,7 @@ for (const major of MAJORS) {
 
 		test("n8n's Retry On Fail with a moderated item: the retry pays for nothing twice", async () => {
 			emulator.reset();
-			const stopped = await n8n.execute('e2eV2RetryStop1');
+			const stopped = await n8n.run('e2eV2RetryStop1');
 			assert.equal(stopped.run.status, 'error');
 			assert.match(stopped.run.data.resultData.error.message, /Content Moderated/);
 			const accepted = () => submitsTo('/v1/flux-2-klein-4b').filter((entry) => entry.status === 200);
@@ -262,7 +261,7 @@ for (const major of MAJORS) {
 			assert.equal(new Set(accepted().map((entry) => entry.body.prompt)).size, 4);
 
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2RetryCont1');
+			const { run } = await n8n.run('e2eV2RetryCont1');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const items = nodeOutput(run, 'Generate');
 			assert.match(String(items[0].json.error), /Content Moderated/);
@@ -274,7 +273,7 @@ for (const major of MAJORS) {
 
 		test('a cap of 10 credits over 24 items submits only what fits', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2SpendCap01');
+			const { run } = await n8n.run('e2eV2SpendCap01');
 			const items = nodeOutput(run, 'Generate');
 			assert.equal(items.length, 24);
 			const accepted = submitsTo('/v1/flux-2-klein-4b').filter((entry) => entry.status === 200);
@@ -288,7 +287,7 @@ for (const major of MAJORS) {
 
 		test('Route Moderated Items: the moderated prompt on the second output, the others on the first', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2Moderated1');
+			const { run } = await n8n.run('e2eV2Moderated1');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const outputs = run.data.resultData.runData.Generate[0].data.main;
 			assert.deepEqual(outputs[0].map((item) => item.pairedItem.item), [0, 2]);
@@ -300,7 +299,7 @@ for (const major of MAJORS) {
 
 		test('submit without waiting, then Get Result with the polling URL: the same image and JSON', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2Later00001');
+			const { run } = await n8n.run('e2eV2Later00001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const [submitted] = nodeOutput(run, 'Submit');
 			assert.ok(submitted.json.pollingUrl && !submitted.binary, 'returned right after the submit');
@@ -312,7 +311,7 @@ for (const major of MAJORS) {
 
 		test('Get Result with Still Running Output loops a task through a Wait until it is done, collecting it once', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2Loop000001');
+			const { run } = await n8n.run('e2eV2Loop000001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const runs = run.data.resultData.runData['Get Result'];
 			assert.ok(runs.length >= 2, `Get Result ran ${runs.length} time(s)`);
@@ -335,7 +334,7 @@ for (const major of MAJORS) {
 			emulator.config.videoResultLists = 2;
 			let run;
 			try {
-				({ run } = await n8n.execute('e2eV2Bfl2026001'));
+				({ run } = await n8n.run('e2eV2Bfl2026001'));
 			} finally {
 				emulator.config.videoResultLists = false;
 			}
@@ -356,9 +355,12 @@ for (const major of MAJORS) {
 
 			const [redirected] = nodeOutput(run, 'Redirected');
 			assert.ok(bytesOf(redirected).length > 0, 'polled and downloaded through the redirects');
-			const otherHost = new URL(emulator.otherBase).host;
-			const onOther = emulator.ledger.filter((entry) => entry.host === otherHost);
-			assert.ok(onOther.length >= 2, `the redirects reached the other host: ${JSON.stringify(onOther.map((entry) => entry.path))}`);
+			// By port: the other host answers polls as 127.0.0.1 and downloads as its delivery name (localhost).
+			const otherPort = new URL(emulator.otherBase).port;
+			const onOther = emulator.ledger.filter((entry) => String(entry.host).endsWith(`:${otherPort}`));
+			const reached = JSON.stringify(onOther.map((entry) => entry.path));
+			assert.ok(onOther.some((entry) => entry.path === '/v1/get_result'), `a poll reached the other host: ${reached}`);
+			assert.ok(onOther.some((entry) => entry.path.startsWith('/results/')), `a download reached the other host: ${reached}`);
 			assert.ok(onOther.every((entry) => !entry.keyPresent), 'the key never followed a redirect to another host');
 
 			const [webp] = nodeOutput(run, 'WebP on FLUX1.1');
@@ -373,7 +375,7 @@ for (const major of MAJORS) {
 
 		test('credits and finetunes: the balance, the finetune list and details on the finetune host, and inference there', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eV2Account001');
+			const { run } = await n8n.run('e2eV2Account001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			assert.equal(typeof nodeOutput(run, 'Credits')[0].json.credits, 'number');
 			const [list] = nodeOutput(run, 'Finetunes');
@@ -388,14 +390,14 @@ for (const major of MAJORS) {
 
 		test('a 300 MB URL and a 300 MB binary are refused in seconds, naming the field and the limit, nothing sent, memory low', async (t) => {
 			emulator.reset();
-			const baselinePeak = watchPeakMemory();
-			await n8n.execute('e2eV2Moderated1');
+			const baselinePeak = watchPeakMemory(n8n.info.pid);
+			await n8n.run('e2eV2Moderated1');
 			const baseline = baselinePeak();
 			emulator.reset();
 
-			let peak = watchPeakMemory();
+			let peak = watchPeakMemory(n8n.info.pid);
 			const started = Date.now();
-			const urls = await n8n.execute('e2eV2BigUrl0001');
+			const urls = await n8n.run('e2eV2BigUrl0001');
 			const urlPeak = peak();
 			const urlSeconds = (Date.now() - started) / 1000;
 			for (const name of ['Declared 300 MB', 'Streamed 300 MB']) {
@@ -406,19 +408,10 @@ for (const major of MAJORS) {
 			const streamed = blobs.find((entry) => entry.query.length === 'chunked');
 			assert.ok(streamed && streamed.bytesSent < 30 * MB, `the streamed download stopped early: ${streamed?.bytesSent} bytes sent`);
 
-			// Binary data on disk, as a large file from Read/Write Files is stored in filesystem mode.
-			const fsN8n = createInstance({ major: /** @type {1 | 2} */ (major), env: { N8N_RESTRICT_FILE_ACCESS_TO: out, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
-			let binary;
-			let filePeak;
-			try {
-				await fsN8n.importCredentials([{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } }]);
-				await fsN8n.importWorkflow(flows.oversizedBinary);
-				peak = watchPeakMemory();
-				binary = await fsN8n.execute('e2eV2BigFile001');
-				filePeak = peak();
-			} finally {
-				fsN8n.cleanup();
-			}
+			// Binary data on disk (the server's filesystem mode), as a large file from Read/Write Files is stored.
+			peak = watchPeakMemory(n8n.info.pid);
+			const binary = await n8n.run('e2eV2BigFile001');
+			const filePeak = peak();
 			const [item] = nodeOutput(binary.run, 'Fill');
 			assert.match(String(item.json.error), /^Image \(image\): the image is 300 MB; FLUX\.1 Fill \[pro\] takes at most 20 MB per image/, JSON.stringify(item.json));
 			assert.equal(emulator.ledger.filter((entry) => entry.method === 'POST').length, 0, 'nothing reached BFL');
@@ -435,22 +428,22 @@ for (const major of MAJORS) {
 			{ skip: major === 1 && 'n8n 1.123 has no SSRF protection setting (see the README)' },
 			async () => {
 				emulator.reset();
-				const guarded = createInstance({
+				const guarded = await startN8n({
 					major: 2,
 					// The emulator on loopback is allowed, as an admin allows an internal proxy.
 					env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
 				});
 				try {
-					await guarded.importCredentials([{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } }]);
+					await guarded.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } });
 					const onError = { onError: 'continueRegularOutput' };
-					await guarded.importWorkflow(
+					await guarded.addWorkflow(
 						workflow('e2eV2Ssrf000001', [
 							fluxNode('Allowed', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a harbour', width: 256, height: 256 }),
 							fluxNode('Link-local', { resource: 'image', operation: 'edit', model: 'flux-2-pro', prompt: 'x', inputImage: 'http://169.254.169.254/latest/meta-data/iam' }, onError),
 							fluxNode('Private', { resource: 'image', operation: 'fill', image: 'http://10.0.0.1/photo.png' }, onError),
 						]),
 					);
-					const { run } = await guarded.execute('e2eV2Ssrf000001');
+					const { run } = await guarded.run('e2eV2Ssrf000001');
 					assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 					assert.ok(bytesOf(nodeOutput(run, 'Allowed')[0]).length > 0, 'the allowed emulator still answers');
 					const [linkLocal] = nodeOutput(run, 'Link-local');
@@ -459,7 +452,7 @@ for (const major of MAJORS) {
 					assert.match(String(internal.json.error), /^Image \(image\): http:\/\/10\.0\.0\.1\/photo\.png is refused by n8n's SSRF protection/);
 					assert.equal(submitsTo('/v1/flux-2-pro').length + submitsTo('/v1/flux-pro-1.0-fill').length, 0, 'nothing paid');
 				} finally {
-					guarded.cleanup();
+					await guarded.close();
 				}
 			},
 		);
@@ -469,8 +462,8 @@ for (const major of MAJORS) {
 			const demo = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'v1', 'flux-demo.json'), 'utf8').replaceAll('/tmp/flux-demo', out));
 			demo.id = `e2eV1Demo00000${major}`;
 			for (const flux of demo.nodes.filter((candidate) => candidate.type === 'n8n-nodes-bfl.flux')) flux.credentials = { bflApi: CREDENTIAL };
-			await n8n.importWorkflow(demo);
-			const { run } = await n8n.execute(demo.id);
+			await n8n.addWorkflow(demo);
+			const { run } = await n8n.run(demo.id);
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			assert.equal(nodeOutput(run, 'Generate').length, 3);
 			assert.equal(nodeOutput(run, 'Edit').length, 1);
@@ -480,7 +473,7 @@ for (const major of MAJORS) {
 		test('an active FLUX Trigger receives the callback and saves the image; a wrong secret starts nothing', async () => {
 			emulator.reset();
 			const webhookId = `7d3f0a9e-5b1c-4e2a-9f6d-1c8b2a3e4f5${major}`;
-			await n8n.importWorkflow({
+			await n8n.addWorkflow({
 				id: 'e2eV2Trigger001',
 				name: 'FLUX Trigger saves the image',
 				active: false,
@@ -496,48 +489,44 @@ for (const major of MAJORS) {
 				],
 				connections: { 'FLUX Trigger': { main: [[{ node: 'Save Image', type: 'main', index: 0 }]] } },
 			});
-			const server = await n8n.startServer();
-			try {
-				const rest = await restClient(server.baseUrl);
-				await rest.activate('e2eV2Trigger001');
-				const triggerUrl = `${server.baseUrl}/webhook/${webhookId}/flux`;
-				// BFL's SDK echoes the secret (X-Webhook-Secret); its skills describe an HMAC of the body (X-BFL-Signature).
-				for (const [index, scheme] of /** @type {const} */ (['secret', 'hmac']).entries()) {
-					emulator.config.webhookSignature = scheme;
-					const submit = workflow(`e2eV2Submit${index}0${major}`, [
-						fluxNode('Submit', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a kite over the dunes', width: 256, height: 256, waitForResult: false, triggerUrl }, { credentials: { bflApi: CREDENTIAL } }),
-					]);
-					await n8n.importWorkflow(submit);
-					const { run } = await n8n.execute(submit.id);
-					assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
-					const [submitted] = nodeOutput(run, 'Submit');
-					const savedName = `trigger-${submitted.json.taskId}.jpg`; // klein's default output format is JPEG
-					const saved = join(out, savedName);
-					const deadline = Date.now() + 30_000;
-					while (!readdirSync(out).includes(savedName) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-					if (!readdirSync(out).includes(savedName)) {
-						const executions = await rest.get('/rest/executions?limit=5');
-						assert.fail(`the trigger did not save ${saved}; webhook deliveries: ${JSON.stringify(emulator.webhookDeliveries)}; executions: ${JSON.stringify(executions.json).slice(0, 3000)}; n8n log: ${server.log().slice(-3000)}`);
-					}
-					assert.deepEqual(await probeImage(readFileSync(saved)), { format: 'jpeg', width: 256, height: 256 });
-					assert.equal(emulator.webhookDeliveries[index].status, 200);
+			await n8n.activate('e2eV2Trigger001');
+			const triggerUrl = `${n8n.baseUrl}/webhook/${webhookId}/flux`;
+			// BFL's SDK echoes the secret (X-Webhook-Secret); its skills describe an HMAC of the body (X-BFL-Signature).
+			for (const [index, scheme] of /** @type {const} */ (['secret', 'hmac']).entries()) {
+				emulator.config.webhookSignature = scheme;
+				const submit = workflow(`e2eV2Submit${index}0${major}`, [
+					fluxNode('Submit', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a kite over the dunes', width: 256, height: 256, waitForResult: false, triggerUrl }, { credentials: { bflApi: CREDENTIAL } }),
+				]);
+				await n8n.addWorkflow(submit);
+				const { run } = await n8n.run(submit.id);
+				assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
+				const [submitted] = nodeOutput(run, 'Submit');
+				const savedName = `trigger-${submitted.json.taskId}.jpg`; // klein's default output format is JPEG
+				const saved = join(out, savedName);
+				// Write Files streams from n8n's binary store: the file is there before it is whole.
+				const whole = async () => readdirSync(out).includes(savedName) && (await probeImage(readFileSync(saved))) !== undefined;
+				const deadline = Date.now() + 30_000;
+				while (!(await whole()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+				if (!readdirSync(out).includes(savedName)) {
+					const executions = await n8n.rest.get('/rest/executions?limit=5');
+					assert.fail(`the trigger did not save ${saved}; webhook deliveries: ${JSON.stringify(emulator.webhookDeliveries)}; executions: ${JSON.stringify(executions.json).slice(0, 3000)}`);
 				}
-				emulator.config.webhookSignature = 'secret';
-
-				const before = readdirSync(out).length;
-				const forged = await request(triggerUrl, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', 'x-webhook-secret': 'not-the-secret' },
-					body: JSON.stringify({ id: 'forged-task', status: 'Ready', result: { sample: `${emulator.deliveryBase}/results/forged/sample.png` } }),
-				});
-				assert.equal(forged.statusCode, 401);
-				await forged.body.dump();
-				await new Promise((resolve) => setTimeout(resolve, 1500));
-				assert.equal(readdirSync(out).length, before, 'the forged callback started nothing');
-				assert.ok(!emulator.ledger.some((entry) => entry.path.includes('/results/forged')), 'nothing was downloaded for it');
-			} finally {
-				await server.stop();
+				assert.deepEqual(await probeImage(readFileSync(saved)), { format: 'jpeg', width: 256, height: 256 });
+				assert.equal(emulator.webhookDeliveries[index].status, 200);
 			}
+			emulator.config.webhookSignature = 'secret';
+
+			const before = readdirSync(out).length;
+			const forged = await request(triggerUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-webhook-secret': 'not-the-secret' },
+				body: JSON.stringify({ id: 'forged-task', status: 'Ready', result: { sample: `${emulator.deliveryBase}/results/forged/sample.png` } }),
+			});
+			assert.equal(forged.statusCode, 401);
+			await forged.body.dump();
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			assert.equal(readdirSync(out).length, before, 'the forged callback started nothing');
+			assert.ok(!emulator.ledger.some((entry) => entry.path.includes('/results/forged')), 'nothing was downloaded for it');
 		});
 	});
 }

@@ -12,8 +12,9 @@ const { join } = require('node:path');
 
 const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
-const { createInstance, nodeOutput, FLUX_NODE_TYPE } = require('../harness/n8n');
-const { CREDENTIAL, codeNode, node, workflow } = require('../harness/workflows');
+const { nodeOutput, FLUX_NODE_TYPE } = require('../harness/n8n');
+const { sharedN8n } = require('../harness/server');
+const { codeNode, node, workflow } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const KEY = 'bfl_e2e_placeholder_key';
@@ -85,18 +86,18 @@ for (const major of MAJORS) {
 	describe(`n8n ${major === 1 ? '1.123 on Node 20' : '2.x on Node 24'}`, () => {
 		/** @type {Awaited<ReturnType<typeof startEmulator>>} */
 		let emulator;
-		/** @type {ReturnType<typeof createInstance>} */
+		/** @type {Awaited<ReturnType<typeof sharedN8n>>} */
 		let n8n;
 
 		before(async () => {
 			emulator = await startEmulator({ generationMs: 800 });
-			n8n = createInstance({ major: /** @type {1 | 2} */ (major) });
-			await n8n.importCredentials([{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } }]);
-			for (const flow of Object.values(WORKFLOWS)) await n8n.importWorkflow(flow);
+			n8n = await sharedN8n(/** @type {1 | 2} */ (major));
+			await n8n.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } });
+			for (const flow of Object.values(WORKFLOWS)) await n8n.addWorkflow(flow);
 		});
 
 		after(async () => {
-			n8n?.cleanup();
+			await n8n?.close();
 			await emulator?.close();
 		});
 
@@ -105,7 +106,7 @@ for (const major of MAJORS) {
 
 		test('generates with a FLUX.2 model: the requested size and format, polled and downloaded correctly', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eGenerate0001');
+			const { run } = await n8n.run('e2eGenerate0001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const [item] = nodeOutput(run, 'Generate');
 			const { image, binary } = await imageOf(item);
@@ -130,7 +131,7 @@ for (const major of MAJORS) {
 
 		test('edits with a binary input from an earlier node', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eEdit00000001');
+			const { run } = await n8n.run('e2eEdit00000001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const [generated] = nodeOutput(run, 'Generate');
 			const [edited] = nodeOutput(run, 'Edit');
@@ -148,7 +149,7 @@ for (const major of MAJORS) {
 
 		test('a moderated item becomes an error item with its task id; the others succeed', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eModerated001');
+			const { run } = await n8n.run('e2eModerated001');
 			const items = nodeOutput(run, 'Generate');
 			assert.equal(items.length, 3);
 			assert.ok(items[0].binary?.data && items[2].binary?.data);
@@ -159,7 +160,7 @@ for (const major of MAJORS) {
 
 		test('a moderated request without continue-on-fail stops the workflow with a clear message', async () => {
 			emulator.reset();
-			const { run, code } = await n8n.execute('e2eModerated002');
+			const { run, code } = await n8n.run('e2eModerated002');
 			assert.notEqual(code, 0);
 			assert.equal(run.status, 'error');
 			assert.match(run.data.resultData.error.message, /moderation blocked the prompt or input image \(Request Moderated\)/);
@@ -169,12 +170,12 @@ for (const major of MAJORS) {
 			const dir = join(__dirname, '..', 'examples');
 			const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
 			assert.ok(files.length >= 3);
-			for (const file of files) await n8n.importWorkflow(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+			for (const file of files) await n8n.addWorkflow(JSON.parse(readFileSync(join(dir, file), 'utf8')));
 		});
 
 		test('processes a batch of 10 items, in order, each submitted once', async () => {
 			emulator.reset();
-			const { run } = await n8n.execute('e2eBatch0000001');
+			const { run } = await n8n.run('e2eBatch0000001');
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
 			const items = nodeOutput(run, 'Generate');
 			assert.equal(items.length, 10);

@@ -15,7 +15,7 @@ const { request } = require('undici');
 
 const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
-const { createInstance, restClient } = require('../harness/n8n');
+const { sharedN8n } = require('../harness/server');
 const { CREDENTIAL, node } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
@@ -62,30 +62,23 @@ async function connect(url, token) {
 describe('MCP: the FLUX tool behind n8n 2.x’s MCP Server Trigger', { skip: !MAJORS.includes(2) && 'E2E_N8N_MAJORS leaves out n8n 2.x' }, () => {
 	/** @type {Awaited<ReturnType<typeof startEmulator>>} */
 	let emulator;
-	/** @type {ReturnType<typeof createInstance>} */
+	/** @type {Awaited<ReturnType<typeof sharedN8n>>} */
 	let n8n;
-	/** @type {Awaited<ReturnType<ReturnType<typeof createInstance>['startServer']>>} */
-	let server;
 	let mcpUrl = '';
 
 	before(async () => {
 		emulator = await startEmulator({ generationMs: 300 });
-		n8n = createInstance({ major: 2, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
-		await n8n.importCredentials([
-			{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } },
-			{ ...BEARER, type: 'httpBearerAuth', data: { token: TOKEN } },
-		]);
-		await n8n.importWorkflow(mcpWorkflow());
-		// n8n signs links with its public URL: here, the server itself.
-		server = await n8n.startServer((baseUrl) => ({ WEBHOOK_URL: `${baseUrl}/` }));
-		const rest = await restClient(server.baseUrl);
-		await rest.activate('e2eMcpServer001');
-		mcpUrl = `${server.baseUrl}/mcp/${PATH}`;
+		// Binary data on disk, and n8n signs links with its public URL (WEBHOOK_URL): here, the server itself.
+		n8n = await sharedN8n(2);
+		await n8n.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } }, CREDENTIAL);
+		await n8n.addCredential({ type: 'httpBearerAuth', data: { token: TOKEN } }, BEARER);
+		await n8n.addWorkflow(mcpWorkflow());
+		await n8n.activate('e2eMcpServer001');
+		mcpUrl = `${n8n.baseUrl}/mcp/${PATH}`;
 	});
 
 	after(async () => {
-		await server?.stop();
-		n8n?.cleanup();
+		await n8n?.close();
 		await emulator?.close();
 	});
 
@@ -131,7 +124,7 @@ describe('MCP: the FLUX tool behind n8n 2.x’s MCP Server Trigger', { skip: !MA
 		assert.equal(answer.model, 'flux-2-klein-4b');
 		assert.equal(answer.taskId, submits[0].taskId);
 		assert.ok(String(answer.imageUrl).startsWith(emulator.deliveryBase), `BFL's link: ${answer.imageUrl}`);
-		assert.ok(String(answer.lastingUrl).startsWith(`${server.baseUrl}/rest/binary-data/signed?token=`), `n8n's link: ${answer.lastingUrl}`);
+		assert.ok(String(answer.lastingUrl).startsWith(`${n8n.baseUrl}/rest/binary-data/signed?token=`), `n8n's link: ${answer.lastingUrl}`);
 		assert.ok(Date.parse(answer.lastingUrlExpiresAt) > Date.now() + 23 * 3600_000, 'valid for about a day');
 
 		// BFL's link gone: n8n's still serves the image.

@@ -12,8 +12,8 @@ const assert = require('node:assert/strict');
 const { request } = require('undici');
 
 const { startEmulator } = require('../emulator/server');
-const { createInstance, restClient } = require('../harness/n8n');
-const { CREDENTIAL, fluxNode, node } = require('../harness/workflows');
+const { sharedN8n } = require('../harness/server');
+const { fluxNode, node } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
 const KEY = 'bfl_e2e_placeholder_key';
@@ -32,20 +32,18 @@ for (const major of MAJORS) {
 	describe(`stopping an execution mid-poll in n8n ${major === 1 ? '1.123 on Node 20' : '2.x on Node 24'}`, () => {
 		/** @type {Awaited<ReturnType<typeof startEmulator>>} */
 		let emulator;
-		/** @type {ReturnType<typeof createInstance>} */
+		/** @type {Awaited<ReturnType<typeof sharedN8n>>} */
 		let n8n;
-		/** @type {Awaited<ReturnType<ReturnType<typeof createInstance>['startServer']>>} */
-		let server;
 		const path = `flux-stop-${major}`;
 
 		before(async () => {
 			emulator = await startEmulator({ generationMs: 300 });
-			n8n = createInstance({ major: /** @type {1 | 2} */ (major) });
-			await n8n.importCredentials([{ ...CREDENTIAL, type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } }]);
+			n8n = await sharedN8n(/** @type {1 | 2} */ (major));
+			await n8n.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } });
 			const webhook = node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: `9a8b7c6d-0000-4000-8000-00000000000${major}` });
 			// BFL takes two minutes: the node polls, sparser as the task ages.
 			const flux = fluxNode('Generate', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a very slow kite [[slow=120000]]', width: 256, height: 256 });
-			await n8n.importWorkflow({
+			await n8n.addWorkflow({
 				id: `e2eStopPoll000${major}`,
 				name: 'Stopped while polling',
 				active: false,
@@ -53,22 +51,20 @@ for (const major of MAJORS) {
 				nodes: [webhook, flux],
 				connections: { Webhook: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
 			});
-			server = await n8n.startServer();
 		});
 
 		after(async () => {
-			await server?.stop();
-			n8n?.cleanup();
+			await n8n?.close();
 			await emulator?.close();
 		});
 
 		test(`the execution ends within ${STOP_WITHIN_MS} ms of Stop, and BFL is not polled after it`, async (t) => {
-			const rest = await restClient(server.baseUrl);
-			await rest.activate(`e2eStopPoll000${major}`);
+			const { rest } = n8n;
+			await n8n.activate(`e2eStopPoll000${major}`);
 			// n8n 2.x registers a published workflow's webhook a moment after answering.
 			let started;
 			for (const until = Date.now() + 15_000; ; ) {
-				started = await request(`${server.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+				started = await request(`${n8n.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 				await started.body.dump();
 				if (started.statusCode !== 404 || Date.now() > until) break;
 				await pause(250);

@@ -17,7 +17,8 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const { startEmulator } = require('../emulator/server');
-const { createInstance, restClient, OWNER } = require('./n8n');
+const { OWNER } = require('./n8n');
+const { sharedN8n } = require('./server');
 const { ensureSystemPackages } = require('./system-packages');
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -524,13 +525,17 @@ class Editor {
 		const image = await this.page.waitForFunction(
 			(selector) =>
 				[...document.querySelectorAll(`${selector} img`)].find(
-					(img) => /** @type {HTMLImageElement} */ (img).complete && /** @type {HTMLImageElement} */ (img).naturalWidth > 0 && /^(blob|data):/.test(/** @type {HTMLImageElement} */ (img).src),
+					// Inline (memory mode) or served from n8n's binary store (filesystem and database modes).
+					(img) =>
+						/** @type {HTMLImageElement} */ (img).complete &&
+						/** @type {HTMLImageElement} */ (img).naturalWidth > 0 &&
+						/^(blob:|data:|https?:\/\/[^/]+\/rest\/binary-data\?)/.test(/** @type {HTMLImageElement} */ (img).src),
 				),
 			{ polling: 200 },
 			SELECTORS.outputPanel,
 		);
 		const { src, width, height } = await /** @type {import('puppeteer-core').ElementHandle<HTMLImageElement>} */ (image).evaluate((img) => ({
-			src: img.src.slice(0, 40),
+			src: img.src.slice(0, 80),
 			width: img.naturalWidth,
 			height: img.naturalHeight,
 		}));
@@ -586,19 +591,16 @@ async function startEditorSession(options) {
 	try {
 		const emulator = await startEmulator({ generationMs: options.generationMs ?? 800 });
 		closers.push(() => emulator.close());
-		const n8n = createInstance({ major: options.major });
-		closers.push(() => n8n.cleanup());
-		const server = await n8n.startServer();
-		closers.push(() => server.stop());
-		const rest = await restClient(server.baseUrl);
+		const n8n = await sharedN8n(options.major);
+		closers.push(() => n8n.close());
+		const { rest } = n8n;
+		const server = { baseUrl: n8n.baseUrl };
 
-		const created = await rest.post('/rest/credentials', {
+		const credential = await n8n.addCredential({
 			name: 'BFL (emulator)',
 			type: 'bflApi',
 			data: { apiKey: 'bfl_placeholder_browser_test', region: 'custom', baseUrl: emulator.apiBase },
 		});
-		if (created.status !== 200) throw new Error(`creating the BFL credential failed: ${created.status} ${JSON.stringify(created.json)}`);
-		const credential = { id: String(created.json.data.id), name: String(created.json.data.name) };
 
 		const chromium = await launchBrowser({ viewport: options.viewport });
 		closers.push(() => chromium.close());
@@ -611,15 +613,7 @@ async function startEditorSession(options) {
 		 * @param {{ name: string, nodes: unknown[], connections?: Record<string, unknown>, settings?: Record<string, unknown> }} workflow
 		 */
 		async function createWorkflow(workflow) {
-			const answer = await rest.post('/rest/workflows', {
-				name: workflow.name,
-				nodes: workflow.nodes,
-				connections: workflow.connections ?? {},
-				settings: workflow.settings ?? { executionOrder: 'v1' },
-				active: false,
-			});
-			if (answer.status !== 200) throw new Error(`creating workflow "${workflow.name}" failed: ${answer.status} ${JSON.stringify(answer.json).slice(0, 500)}`);
-			return String(answer.json.data.id);
+			return await n8n.addWorkflow(workflow);
 		}
 
 		/**

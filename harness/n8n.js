@@ -10,7 +10,7 @@ const { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = 
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { ensureN8n } = require('./install-n8n');
-const { freePort } = require('./services');
+const { freePort, spawnGroup, waitFor } = require('./services');
 
 const ROOT = resolve(__dirname, '..');
 
@@ -130,15 +130,18 @@ function createInstance(options = {}) {
 			return { code: result.code, run: JSON.parse(lines.slice(start, end + 1).join('\n')), stdout: result.stdout, stderr: result.stderr };
 		},
 		/**
-		 * `n8n start` on a free port; resolves once the editor (and REST API) is served.
-		 * `extraEnv` may be computed from the server's base URL (e.g. WEBHOOK_URL).
+		 * `n8n start` on a free port (or `options.port`, to start again where it was); resolves once
+		 * the editor (and REST API) is served. `extraEnv` may be computed from the server's base URL
+		 * (e.g. WEBHOOK_URL).
 		 * @param {NodeJS.ProcessEnv | ((baseUrl: string) => NodeJS.ProcessEnv)} [extraEnv]
-		 * @returns {Promise<{ baseUrl: string, port: number, log: () => string, stop: () => Promise<void> }>}
+		 * @param {{ port?: number }} [options]
+		 * @returns {Promise<{ baseUrl: string, port: number, pid: number, log: () => string, stop: () => Promise<void> }>}
 		 */
-		async startServer(extraEnv = {}) {
-			const port = await freePort();
+		async startServer(extraEnv = {}, options = {}) {
+			const port = options.port ?? (await freePort());
 			const brokerPort = await freePort();
-			const child = spawn('node', [install.n8nBin, 'start'], {
+			// Its own process group: stopping it stops its task runners too (harness/services.js).
+			const server = spawnGroup(`n8n ${install.version}`, 'node', [install.n8nBin, 'start'], {
 				env: {
 					N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 					...env,
@@ -146,28 +149,19 @@ function createInstance(options = {}) {
 					N8N_LISTEN_ADDRESS: '127.0.0.1',
 					...(typeof extraEnv === 'function' ? extraEnv(`http://127.0.0.1:${port}`) : extraEnv),
 				},
-				stdio: ['ignore', 'pipe', 'pipe'],
 			});
-			let log = '';
-			child.stdout.on('data', (chunk) => (log += chunk));
-			child.stderr.on('data', (chunk) => (log += chunk));
-			const stop = () =>
-				new Promise((resolveStop) => {
-					if (child.exitCode !== null) return resolveStop(undefined);
-					child.once('close', () => resolveStop(undefined));
-					child.kill('SIGTERM');
-					setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-				});
-			const started = Date.now();
+			const stop = () => server.stop(() => server.signalGroup('SIGTERM'), 10_000);
 			// Not /healthz/readiness: it answers before n8n is done starting (../shared/n8n-local.md).
-			while (!log.includes('Editor is now accessible')) {
-				if (child.exitCode !== null || Date.now() - started > 120_000) {
-					await stop();
-					throw new Error(`n8n start failed:\n${log.slice(-3000)}`);
-				}
-				await new Promise((resolveWait) => setTimeout(resolveWait, 250));
-			}
-			return { baseUrl: `http://127.0.0.1:${port}`, port, log: () => log, stop: /** @type {() => Promise<void>} */ (stop) };
+			await waitFor(`n8n ${install.version} start`, () => server.output().includes('Editor is now accessible'), {
+				timeoutMs: 120_000,
+				intervalMs: 250,
+				alive: () => server.running,
+				describe: () => server.output().slice(-3000),
+			}).catch(async (error) => {
+				await stop();
+				throw error;
+			});
+			return { baseUrl: `http://127.0.0.1:${port}`, port, pid: server.pid, log: server.output, stop };
 		},
 		cleanup() {
 			rmSync(userFolder, { recursive: true, force: true });
@@ -201,12 +195,18 @@ async function restClient(baseUrl) {
 		}
 		return { status: response.statusCode, headers: response.headers, json };
 	}
+	/** @param {string} path */
+	async function bytes(path) {
+		const response = await request(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {} });
+		return { status: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) };
+	}
 	await call('POST', '/rest/owner/setup', OWNER);
 	const login = await call('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 	cookie = [login.headers['set-cookie'] ?? []].flat().map((value) => String(value).split(';')[0]).join('; ');
 	return {
 		cookie,
 		/** @param {string} path */ get: (path) => call('GET', path),
+		bytes,
 		/** @param {string} path @param {unknown} body */ post: (path, body) => call('POST', path, body),
 		/** @param {string} path @param {unknown} body */ patch: (path, body) => call('PATCH', path, body),
 		/**
@@ -232,18 +232,26 @@ function nodeOutput(run, nodeName) {
 	return runs[0].data?.main?.[0] ?? [];
 }
 
-/** Peak resident memory (VmHWM, MB) of `n8n execute` processes, sampled until stopped. */
-function watchPeakMemory() {
+/**
+ * Peak resident memory (MB) while the returned function is not yet called: of a running n8n
+ * server (`pid`: its resident set, sampled), or else of `n8n execute` processes (their VmHWM).
+ * @param {number} [pid]
+ */
+function watchPeakMemory(pid) {
 	let peakKb = 0;
-	const sample = () => {
-		const pids = spawnSync('pgrep', ['-f', 'n8n/bin/n8n execute'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-		for (const pid of pids) {
-			try {
-				peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
-			} catch {
-				// ended between pgrep and the read
-			}
+	/** @param {string} id @param {'VmRSS' | 'VmHWM'} field */
+	const read = (id, field) => {
+		try {
+			const status = readFileSync(`/proc/${id}/status`, 'utf8');
+			peakKb = Math.max(peakKb, Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0));
+		} catch {
+			// ended between pgrep and the read
 		}
+	};
+	const sample = () => {
+		if (pid) return read(String(pid), 'VmRSS');
+		const pids = spawnSync('pgrep', ['-f', 'n8n/bin/n8n execute'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+		for (const id of pids) read(id, 'VmHWM');
 	};
 	const timer = setInterval(sample, 50);
 	timer.unref(); // a failed run must not keep the test process alive
