@@ -49,6 +49,17 @@ const DEFAULT_CONFIG = {
 	 * with the secret> (BFL's skills); 'both' sends both. No secret, no header.
 	 */
 	webhookSignature: /** @type {'secret' | 'hmac' | 'both'} */ ('secret'),
+	/**
+	 * A delivery that fails (no answer, or not 2xx) is sent again after these delays, then given
+	 * up, as BFL's skills describe (1 s, 5 s, 30 s) [one source]. [] = never again.
+	 */
+	webhookRetryDelaysMs: /** @type {number[]} */ ([1000, 5000, 30000]),
+	/**
+	 * What a submit that named a webhook_url answers: 'skills' adds the polling_url, as BFL's own
+	 * skills read it from that answer; 'schema' is BFL's AsyncWebhookResponse as its OpenAPI
+	 * document gives it, without one [which is right is uncertain].
+	 */
+	webhookAnswer: /** @type {'skills' | 'schema'} */ ('skills'),
 	/** FLUX.1 finetunes per finetune host, with the details GET /v1/finetune_details shows. */
 	finetunes: /** @type {Record<'us1' | 'eu1', Record<string, Record<string, unknown>>>} */ (defaultFinetunes()),
 	/** Global faults applied to every task, same names as the prompt tokens (faults.js). */

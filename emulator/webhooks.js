@@ -4,8 +4,9 @@
  * Webhooks: when a task with a `webhook_url` ends, its final poll answer (moderated and failed
  * tasks included) is POSTed there, signed with the submitted `webhook_secret` as configured
  * (`webhookSignature`): echoed in `X-Webhook-Secret` as BFL's SDK expects (the default), as
- * `X-BFL-Signature: sha256=<HMAC of the raw body>` as BFL's skills describe, or both. Each
- * delivery is recorded in `webhookDeliveries`, with the names of the signature headers it had.
+ * `X-BFL-Signature: sha256=<HMAC of the raw body>` as BFL's skills describe, or both. A failed
+ * delivery is retried (1 s, 5 s, 30 s by default). Each delivery is recorded in `webhookDeliveries`,
+ * with its attempt and the names of the signature headers it had.
  */
 const crypto = require('node:crypto');
 const { request: undiciRequest } = require('undici');
@@ -19,14 +20,18 @@ function scheduleWebhook(emulator, task) {
 	emulator.later(Math.max(0, task.readyAt - Date.now()), () => callWebhook(emulator, task));
 }
 
-/** @param {Emulator} emulator @param {Task} task */
-async function callWebhook(emulator, task) {
+/**
+ * Delivers the task's final answer; a delivery that fails is sent again after the configured
+ * delays (`webhookRetryDelaysMs`), each attempt recorded with its number.
+ * @param {Emulator} emulator @param {Task} task @param {number} [attempt]
+ */
+async function callWebhook(emulator, task, attempt = 0) {
 	// A timer may fire a millisecond before Date.now() reaches readyAt: the answer must be final.
-	if (Date.now() < task.readyAt) return emulator.later(task.readyAt - Date.now() + 1, () => callWebhook(emulator, task));
+	if (Date.now() < task.readyAt) return emulator.later(task.readyAt - Date.now() + 1, () => callWebhook(emulator, task, attempt));
 	const body = JSON.stringify(answer(emulator, task));
 	const signature = signatureHeaders(emulator.config.webhookSignature, task.webhookSecret, body);
 	const headers = { 'content-type': 'application/json', ...signature };
-	const delivery = { taskId: task.id, url: task.webhookUrl, status: 0, signedWith: Object.keys(signature), error: /** @type {string | undefined} */ (undefined) };
+	const delivery = { taskId: task.id, url: task.webhookUrl, attempt, status: 0, signedWith: Object.keys(signature), error: /** @type {string | undefined} */ (undefined) };
 	try {
 		const response = await undiciRequest(/** @type {string} */ (task.webhookUrl), { method: 'POST', headers, body });
 		delivery.status = response.statusCode;
@@ -35,6 +40,9 @@ async function callWebhook(emulator, task) {
 		delivery.error = String(/** @type {Error} */ (error).message);
 	}
 	emulator.webhookDeliveries.push(delivery);
+	const again = emulator.config.webhookRetryDelaysMs[attempt];
+	const delivered = delivery.status >= 200 && delivery.status < 300;
+	if (!delivered && again !== undefined) emulator.later(again, () => callWebhook(emulator, task, attempt + 1));
 }
 
 /**

@@ -62,7 +62,8 @@ async function submit(emulator, site, req, res, key, model, entry) {
 	const sizes = { cost: priced.cost, input_mp: priced.inputMp, output_mp: priced.outputMp };
 	if (task.webhookUrl) {
 		scheduleWebhook(emulator, task);
-		return json(res, 200, { id: task.id, status: 'Pending', webhook_url: task.webhookUrl, ...sizes });
+		const polling = config.webhookAnswer === 'skills' ? { polling_url: pollingUrl(site, task.id) } : {};
+		return json(res, 200, { id: task.id, status: 'Pending', webhook_url: task.webhookUrl, ...polling, ...sizes });
 	}
 	return json(res, 200, { id: task.id, polling_url: pollingUrl(site, task.id), ...sizes });
 }

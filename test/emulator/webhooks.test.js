@@ -92,6 +92,66 @@ describe('webhooks', () => {
 	});
 });
 
+describe('webhook deliveries and answers', () => {
+	test('a delivery not answered 2xx is sent again after the retry delays, then given up', async () => {
+		emulator.config.webhookRetryDelaysMs = [50, 50];
+		/** @type {number[]} */
+		const answers = [409, 409, 409, 200];
+		let calls = 0;
+		const receiver = http.createServer((req, res) => {
+			req.resume();
+			req.on('end', () => {
+				res.statusCode = answers[calls++];
+				res.end();
+			});
+		});
+		await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
+		const port = /** @type {import('node:net').AddressInfo} */ (receiver.address()).port;
+		try {
+			const submitted = await submit('flux-2-klein-4b', {
+				prompt: 'hook',
+				webhook_url: `http://127.0.0.1:${port}/late`,
+			});
+			// This task's deliveries (an earlier test's may still be recorded).
+			const mine = () =>
+				emulator.webhookDeliveries.filter((delivery) => delivery.taskId === submitted.json.id);
+			for (let attempt = 0; attempt < 80 && mine().length < 3; attempt++)
+				await new Promise((resolve) => setTimeout(resolve, 25));
+			await new Promise((resolve) => setTimeout(resolve, 200)); // no fourth attempt comes
+			expect(
+				mine().map((delivery) => [delivery.taskId, delivery.attempt, delivery.status]),
+			).toEqual([
+				[submitted.json.id, 0, 409],
+				[submitted.json.id, 1, 409],
+				[submitted.json.id, 2, 409],
+			]);
+		} finally {
+			await new Promise((resolve) => receiver.close(() => resolve(undefined)));
+		}
+	});
+
+	test("a webhook submit is answered with a polling_url as BFL's skills read it, or without one as its schema gives it", async () => {
+		const withUrl = await submit('flux-2-klein-4b', {
+			prompt: 'hook',
+			webhook_url: 'http://127.0.0.1:9/none',
+		});
+		expect(withUrl.json.polling_url).toMatch(/\/v1\/get_result\?id=/);
+		emulator.config.webhookAnswer = 'schema';
+		const bare = await submit('flux-2-klein-4b', {
+			prompt: 'hook',
+			webhook_url: 'http://127.0.0.1:9/none',
+		});
+		expect(Object.keys(bare.json).sort()).toEqual([
+			'cost',
+			'id',
+			'input_mp',
+			'output_mp',
+			'status',
+			'webhook_url',
+		]);
+	});
+});
+
 describe('webhook signatures', () => {
 	/** Submits a task with a webhook and a secret under `mode`; returns what the receiver got. @param {'secret' | 'hmac' | 'both'} mode @param {string} [secret] */
 	async function deliveredWith(mode, secret = 'placeholder-secret') {

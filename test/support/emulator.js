@@ -30,6 +30,8 @@ const TEST_CONFIG = {
 	strict: false,
 	removedEndpoints: 'refuse',
 	webhookSignature: 'secret',
+	webhookRetryDelaysMs: [1000, 5000, 30000],
+	webhookAnswer: 'skills',
 	videoResultLists: false,
 	faults: {},
 };
