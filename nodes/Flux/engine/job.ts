@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type NodeApiError } from 'n8n-workflow';
 
 import { resolveMedia } from '../media/inputs';
-import type { SubmitAnswer } from '../transport/answers';
+import { pollingUrlOf, type SubmitAnswer } from '../transport/answers';
 import { cancelled, expires, type Deadline } from '../transport/clock';
 import { asNodeError, taskError, type ApiErrorContext } from '../transport/errors';
 import { lookOnce, waitForResult, type PollInput } from '../transport/poll';
@@ -191,7 +191,7 @@ function returnedAtOnce(
 	const returned: IDataObject = {
 		...json,
 		status: answer.status ?? 'Submitted',
-		...(answer.polling_url ? { pollingUrl: answer.polling_url } : {}),
+		pollingUrl: pollingUrlOf(answer, request.submitUrl),
 		...(webhookUrl ? { webhookUrl: String(webhookUrl) } : {}),
 	};
 	env.ledger.update(job.key, { state: 'returned', json: returned });

@@ -144,3 +144,16 @@ export function readCallback(body: IDataObject): Callback {
 		details: body.details ?? body.error,
 	};
 }
+
+/**
+ * Where to poll a submitted task: the `polling_url` BFL returned. A submit that named a
+ * `webhook_url` is answered with BFL's AsyncWebhookResponse, whose schema has no `polling_url`
+ * (BFL's own skills still read one from it) [uncertain]: then get_result on the API host that took
+ * the task, which BFL's global host routes to the task's cluster [uncertain].
+ */
+export function pollingUrlOf(answer: SubmitAnswer, submitUrl: string): string {
+	if (answer.polling_url) return answer.polling_url;
+	const url = new URL('/v1/get_result', new URL(submitUrl).origin);
+	url.searchParams.set('id', answer.id);
+	return url.toString();
+}

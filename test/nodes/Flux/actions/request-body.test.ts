@@ -428,6 +428,8 @@ describe('version 2: Wait for Result off with a FLUX Trigger URL', () => {
 			webhook_secret: 'placeholder-webhook-secret-0123',
 		});
 		expect(out[0].json).toMatchObject({ taskId: 'hook-2', webhookUrl: trigger });
+		// BFL's AsyncWebhookResponse has no polling_url in its schema: get_result on the host that took it.
+		expect(out[0].json.pollingUrl).toBe(`${API}/v1/get_result?id=hook-2`);
 		expect(out[0].binary).toBeUndefined();
 	});
 
