@@ -21,7 +21,7 @@ import {
 } from '../Flux/transport/answers';
 import { CREDENTIAL_TYPE } from '../Flux/transport/api';
 import { createRunControl, deadlineIn } from '../Flux/transport/clock';
-import { provesSecret, type CallbackProof } from '../Flux/transport/webhookSecret';
+import { callbackProof, provesSecret } from '../Flux/transport/webhookSecret';
 
 /**
  * FLUX Trigger: starts a workflow when BFL calls back about a finished task (the FLUX node's
@@ -132,15 +132,6 @@ export class FluxTrigger implements INodeType {
 			return { workflowData: [[{ json: endedJson(callback) }]] };
 		return { workflowData: [[await readyItem(this, callback, sample)]] };
 	}
-}
-
-/** The headers and the body exactly as BFL sent them (n8n keeps the raw bytes for webhooks). */
-function callbackProof(context: IWebhookFunctions): CallbackProof {
-	const raw = (context.getRequestObject() as { rawBody?: Buffer }).rawBody;
-	return {
-		headers: context.getHeaderData() as Record<string, unknown>,
-		rawBody: raw ?? Buffer.from(JSON.stringify(context.getBodyData() ?? {})),
-	};
 }
 
 /** A task that ended otherwise: its status, and BFL's reasons for a moderation. */

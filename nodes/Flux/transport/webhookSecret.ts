@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'crypto';
+import type { IWebhookFunctions } from 'n8n-workflow';
 
 /**
  * The webhook secret of the BFL credential: the FLUX node sends it with each task that calls
@@ -45,4 +46,13 @@ export function provesSecret({ headers, rawBody }: CallbackProof, secret: string
 	if (typeof echoed === 'string' && sameSecret(echoed, secret)) return true;
 	const signature = headers['x-bfl-signature'];
 	return typeof signature === 'string' && signedWith(signature, rawBody, secret);
+}
+
+/** A webhook call's headers and its body exactly as sent (n8n keeps the raw bytes of webhook calls). */
+export function callbackProof(context: IWebhookFunctions): CallbackProof {
+	const raw = (context.getRequestObject() as { rawBody?: Buffer }).rawBody;
+	return {
+		headers: context.getHeaderData() as Record<string, unknown>,
+		rawBody: raw ?? Buffer.from(JSON.stringify(context.getBodyData() ?? {})),
+	};
 }
