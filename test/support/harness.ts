@@ -4,7 +4,7 @@
  * `authenticate` declaration, real binary data helpers and real HTTP (axios, seen by nock).
  */
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecuteContext } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, WebhookContext } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -16,6 +16,7 @@ import {
 	type INodeParameters,
 	type INodeType,
 	type IRunExecutionData,
+	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
@@ -143,6 +144,10 @@ export interface RunOptions {
 	restApiUrl?: string;
 	/** n8n's SSRF protection as on (2.x): URLs whose host matches are refused by its egress filter. */
 	blockedHosts?: RegExp;
+	/** Where n8n's resume URLs start (webhookWaitingBaseUrl): `$execution.resumeUrl` is it + /<execution id>. */
+	waitingBaseUrl?: string;
+	/** The execution's id (default exec-test). */
+	executionId?: string;
 }
 
 /** A fresh execution's data, with the context n8n keeps for nodes across their retries. */
@@ -159,9 +164,8 @@ export function newExecution(): IRunExecutionData {
 	} as unknown as IRunExecutionData;
 }
 
-/** Builds the ExecuteContext and runs the node's execute() in it; returns every output branch. */
-export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutionData[][]> {
-	await ensureBinaryDataService();
+/** The node, its workflow and n8n's additional data, as one execution of the node sees them. */
+function setUp(options: RunOptions) {
 	const version = options.version ?? 1;
 	const flux = new Flux();
 	const nodeType: INodeType = flux.getNodeType(version);
@@ -192,17 +196,24 @@ export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutio
 	});
 	// n8n fills in defaults for parameters the workflow does not set, as the editor saves them.
 	node.parameters = workflow.nodes[node.name].parameters;
-	const items = options.items ?? [{ json: {} }];
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(options.credentials ?? CREDENTIALS, {}),
-		executionId: 'exec-test',
+		executionId: options.executionId ?? 'exec-test',
 		restApiUrl: options.restApiUrl ?? '',
 		instanceBaseUrl: '',
 		webhookBaseUrl: '',
-		webhookWaitingBaseUrl: '',
+		webhookWaitingBaseUrl: options.waitingBaseUrl ?? '',
 		webhookTestBaseUrl: '',
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { nodeType, node, workflow, additionalData };
+}
+
+/** Builds the ExecuteContext and runs the node's execute() in it; returns every output branch. */
+export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutionData[][]> {
+	await ensureBinaryDataService();
+	const { nodeType, node, workflow, additionalData } = setUp(options);
+	const items = options.items ?? [{ json: {} }];
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
 	const abortController = options.abortController ?? new AbortController();
 	const context = new ExecuteContext(
@@ -220,6 +231,61 @@ export async function runFluxOutputs(options: RunOptions): Promise<INodeExecutio
 	);
 	if (options.blockedHosts) blockEgress(context, options.blockedHosts);
 	return (await nodeType.execute!.call(context)) as INodeExecutionData[][];
+}
+
+/** A call of a webhook of the node, as n8n hands it over (lower-cased headers, the raw body kept). */
+export interface WebhookCall {
+	headers: Record<string, string>;
+	query: Record<string, string>;
+	body: unknown;
+	rawBody: Buffer;
+}
+
+/** What the node answered a webhook call: its result, and what it sent on the response itself. */
+export interface WebhookAnswer {
+	result: IWebhookResponseData;
+	response: { status?: number; body?: unknown };
+}
+
+/**
+ * Calls the node's webhook() through n8n-core's real WebhookContext, for the execution `options`
+ * ran (`options.execution`), as n8n does for a call of the execution's resume URL.
+ */
+export async function callFluxWebhook(
+	options: RunOptions,
+	call: WebhookCall,
+): Promise<WebhookAnswer> {
+	await ensureBinaryDataService();
+	const { nodeType, node, workflow, additionalData } = setUp(options);
+	const response: WebhookAnswer['response'] = {};
+	const httpResponse = {
+		status(code: number) {
+			response.status = code;
+			return httpResponse;
+		},
+		json(body: unknown) {
+			response.body = body;
+			return httpResponse;
+		},
+	};
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: '',
+		webhookDescription: nodeType.description.webhooks?.[0],
+		workflowId: workflow.id,
+	};
+	const context = new WebhookContext(
+		workflow,
+		node,
+		{ ...additionalData, httpRequest: call, httpResponse } as never,
+		'webhook',
+		webhookData as never,
+		[],
+		options.execution ?? null,
+	);
+	const result = await nodeType.webhook!.call(context as never);
+	return { result, response };
 }
 
 /** Runs the node; returns its first (main) output branch. */

@@ -98,6 +98,8 @@ export interface RunSettings {
 	presenter: Presenter;
 	/** The credential's API base URL (for the balance check). */
 	baseUrl: string;
+	/** Free the Execution While BFL Works: the execution waits for BFL's callbacks (dispatch.ts). */
+	dispatch?: { deadlineMinutes: number };
 }
 
 /** One item's result: its output item, or an item for the Moderated output. */

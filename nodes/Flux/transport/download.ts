@@ -221,3 +221,26 @@ export async function storeProbe(context: IExecuteFunctions): Promise<IBinaryDat
 		return undefined;
 	}
 }
+
+/**
+ * JSON kept in n8n's binary store, with the execution's other files (removed with them), for a
+ * later call of the node to read: its id, or undefined where the store keeps nothing (memory mode).
+ */
+export async function keepJson(
+	context: IExecuteFunctions,
+	value: unknown,
+	fileName: string,
+): Promise<string | undefined> {
+	const kept = await context.helpers.prepareBinaryData(
+		Buffer.from(JSON.stringify(value)),
+		fileName,
+		'application/json',
+	);
+	return kept.id;
+}
+
+/** JSON kept by `keepJson`, read back (by a webhook call of the node too). */
+export async function readKeptJson(context: BinaryCaller, id: string): Promise<unknown> {
+	const helpers = context.helpers as IExecuteFunctions['helpers'];
+	return JSON.parse(await helpers.binaryToString(await helpers.getBinaryStream(id)));
+}

@@ -1,20 +1,40 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeBaseDescription,
 	type INodeTypeDescription,
+	type IWebhookDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { searchFinetunes } from '../actions/finetune/search';
 import { route } from '../actions/router';
 import { isToolCall } from '../agent';
 import { errorJson } from '../engine/output';
+import { resumeDispatched } from '../engine/resume';
 import { asNodeError } from '../transport/errors';
 import { subtitle } from '../description/subtitle';
 import { OTHER_OPERATIONS, V2_OUTPUTS, v2Properties } from './description';
 import { V2 } from './dialect';
+
+/**
+ * The execution's resume URL, for Free the Execution While BFL Works (engine/dispatch.ts): a
+ * restart webhook, as n8n's own "send and wait" and "dispatch and wait" operations declare theirs.
+ * n8n registers nothing for it on activation; each call runs `webhook()` below.
+ */
+const RESUME_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		path: '',
+		responseMode: 'onReceived',
+		restartWebhook: true,
+	},
+];
 
 /** Version 2: Resource (Image, Video, Task, Account, Finetune) → Operation → Model. */
 export class FluxV2 implements INodeType {
@@ -32,8 +52,30 @@ export class FluxV2 implements INodeType {
 			inputs: [NodeConnectionTypes.Main],
 			outputs: V2_OUTPUTS,
 			credentials: [{ name: 'bflApi', required: true }],
+			webhooks: RESUME_WEBHOOKS,
 			properties: v2Properties(),
 		};
+	}
+
+	// n8n never calls these for a restart webhook (nothing is registered anywhere); declared so the
+	// webhook's lifecycle is complete, as the community rules ask.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	/** A call of the waiting execution's resume URL: BFL's callback, or the node's own check. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeDispatched(this);
 	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -13,6 +13,16 @@ export const V2_OPTIONS: INodeProperties = {
 	displayOptions: { show: { resource: ['image', 'video', 'task'] } },
 	options: [
 		{
+			displayName: 'Callback Deadline (Minutes)',
+			name: 'callbackDeadlineMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1440, numberPrecision: 0 },
+			default: 60,
+			displayOptions: { show: { '/resource': ['image', 'video'], freeExecution: [true] } },
+			description:
+				"How long the freed execution waits for BFL. Then tasks not done come out as error items with their task IDs (collect them with Get Result); if n8n restarted meanwhile and no callback came, n8n passes this node's input items on instead.",
+		},
+		{
 			displayName: 'Download Result',
 			name: 'download',
 			type: 'boolean',
@@ -28,6 +38,15 @@ export const V2_OPTIONS: INodeProperties = {
 			displayOptions: { show: { '/resource': ['image', 'video'] } },
 			description:
 				"Whether to only price each item, free: nothing is sent to BFL. Every item is validated as for a real run and gets expectedCredits (1 credit = US$0.01) and the run's total, from BFL's published prices.",
+		},
+		{
+			displayName: 'Free the Execution While BFL Works',
+			name: 'freeExecution',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/resource': ['image', 'video'] } },
+			description:
+				'Whether to submit every item, then let n8n save the execution as waiting and resume it when BFL calls back: no execution timeout runs and no worker is held. Needs n8n reachable from the internet over HTTPS (WEBHOOK_URL), binary data on disk or in the database, and a model that calls back (not FLUX 3, Outpainting, Video Edit). Results are downloaded once the last task ends; failed items come out as error items.',
 		},
 		{
 			displayName: 'Max Concurrent Tasks',

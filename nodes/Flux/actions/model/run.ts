@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { AGENT_PRESENTER, isToolCall } from '../../agent';
 import { itemOf, WORKFLOW_PRESENTER } from '../../engine/output';
+import { dispatches, dispatchJobs } from '../../engine/dispatch';
 import { estimateJobs } from '../../engine/estimate';
 import { runJobs } from '../../engine/run';
 import type { Job, RunSettings } from '../../engine/types';
@@ -50,6 +51,7 @@ export async function runBatch(
 	// Get Result collects tasks already paid for: nothing to estimate there.
 	if (settings.estimateOnly && jobs.every((job) => job.kind === 'new'))
 		return await estimateJobs(context, settings, jobs, early);
+	if (dispatches(settings, jobs)) return await dispatchJobs(context, settings, jobs, early);
 	return await runJobs(context, settings, jobs, early);
 }
 
@@ -71,5 +73,9 @@ function runSettings(read: ReadContext, continueOnFail: boolean): RunSettings {
 		presenter: toolMode ? AGENT_PRESENTER : WORKFLOW_PRESENTER,
 		lastingLinks: toolMode,
 		baseUrl: read.baseUrl,
+		// An agent's tool call cannot wait for a callback: it always waits itself.
+		...(options.freeExecution && !toolMode
+			? { dispatch: { deadlineMinutes: Number(options.callbackDeadlineMinutes) || 60 } }
+			: {}),
 	};
 }
