@@ -143,6 +143,41 @@ class Editor {
 	}
 
 	/**
+	 * Goes to `to` with the editor's router, leaving an unsaved workflow without saving when n8n
+	 * asks; true once the URL is there.
+	 * @param {string} to
+	 */
+	async route(to) {
+		const pushed = await this.page
+			.evaluate((target) => {
+				// Vue keeps the app on its mount element in production builds too.
+				const app = /** @type {any} */ (document.querySelector('#app'))?.__vue_app__;
+				const router = app?.config?.globalProperties?.$router;
+				if (!router) return false;
+				void router.push(target);
+				return true;
+			}, to)
+			.catch(() => false);
+		if (!pushed) return false;
+		return await this.page
+			.waitForFunction(
+				(target) => {
+					const leave = [...document.querySelectorAll('button')].find(
+						(button) => button.checkVisibility() && button.innerText.trim() === 'Leave without saving',
+					);
+					if (leave) leave.click();
+					return location.pathname === target;
+				},
+				{ polling: 100, timeout: 5_000 },
+				to,
+			)
+			.then(
+				() => true,
+				() => false,
+			);
+	}
+
+	/**
 	 * Opens a saved workflow and waits for exactly its nodes on the canvas. Inside the running
 	 * editor (2.x) this is an in-app navigation (about 1 s instead of 5 to 10 s for a page load),
 	 * which leaves an unsaved workflow without saving; the first time, on 1.123, or when the canvas
@@ -156,35 +191,13 @@ class Editor {
 		const current = await this.page
 			.$$eval(SELECTORS.anyCanvasNode, (nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? '').sort())
 			.catch(() => undefined);
-		// n8n 1.123 ignores the router's push (the URL stays): it always loads the page.
-		const routed =
-			this.major !== 1 &&
-			current !== undefined &&
-			JSON.stringify(current) !== JSON.stringify(expected) &&
-			(await this.page
-				.evaluate((to) => {
-					// Vue keeps the app on its mount element in production builds too.
-					const app = /** @type {any} */ (document.querySelector('#app'))?.__vue_app__;
-					const router = app?.config?.globalProperties?.$router;
-					if (!router || !location.pathname.startsWith('/workflow/')) return false;
-					void router.push(to);
-					return true;
-				}, path)
-				.catch(() => false));
-		/** Leaves an unsaved workflow without saving when n8n asks; true once the URL is the workflow's. */
-		const arrived = () =>
-			this.page.waitForFunction(
-				(to) => {
-					const leave = [...document.querySelectorAll('button')].find(
-						(button) => button.checkVisibility() && button.innerText.trim() === 'Leave without saving',
-					);
-					if (leave) leave.click();
-					return location.pathname === to;
-				},
-				{ polling: 100, timeout: 3_000 },
-				path,
-			);
-		const navigated = routed && (await arrived().then(() => true, () => false));
+		const switching = current !== undefined && JSON.stringify(current) !== JSON.stringify(expected);
+		// Within the editor, as its own links do, instead of loading the whole page again. n8n 1.123
+		// does not redraw the canvas for another workflow's route: it goes by the workflow list.
+		const navigated =
+			switching &&
+			(this.major !== 1 || (await this.route('/home/workflows'))) &&
+			(await this.route(path));
 		if (!navigated) await this.page.goto(`${this.baseUrl}${path}`, { waitUntil: 'domcontentloaded' });
 		await this.page.waitForFunction(
 			(to, wanted, nodeSelector, emptySelector) => {
