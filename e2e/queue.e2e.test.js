@@ -5,19 +5,37 @@
  * Redis on loopback, binary data in the database. Four webhook executions of 24 items each start
  * at once and share one key's 24 active tasks on the emulator. Asserts that every execution
  * stores its 24 images and that no task is submitted twice; prints the timing figures without
- * asserting them (bench/queue.js has the targets).
+ * asserting them (bench/queue.js has the targets). Then long jobs under a 20 s execution limit:
+ * 60 items freed while BFL works (their execution waits, no worker holds it, main restarts) and
+ * examples/get-result-loop.json with three videos looped through a Wait, each ending with its
+ * results.
  *
- * Run alone: `npm run build && flock /tmp/n8n-heavy.lock node --test e2e/queue.e2e.test.js`.
- * About 2 minutes on 2 cores (boot ~1 minute); installs redis-server and postgresql with apt
- * when missing.
+ * Run alone: `npm run build && node harness/e2e.js e2e/queue.e2e.test.js`. About 3 minutes on 2
+ * cores; installs redis-server and postgresql with apt when missing.
  */
 const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 
+const { randomUUID } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { request } = require('undici');
+
 const { startEmulator } = require('../emulator/server');
+const { probeImage } = require('../emulator/images');
+const { sniffMp4 } = require('../dist/nodes/Flux/media/mp4');
+const { nodeOutput } = require('../harness/n8n');
 const { analyse, report, runScenario, startQueueCluster, SCENARIO } = require('../harness/queue');
+const { connectN8n } = require('../harness/server');
+const { CREDENTIAL, codeNode, fluxNode, node, workflow } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
+/** The long jobs' workflows' execution limit; the freed tasks take twice, the videos three times as long. */
+const LIMIT_SECONDS = 20;
+const DISPATCHED = 60;
+const VIDEOS = 3;
+const FREED_PATH = 'flux-freed';
+const LOOP_PATH = 'flux-loop';
 
 if (!MAJORS.includes(2)) {
 	test('queue mode (main + 2 workers, PostgreSQL, Redis)', {
@@ -90,5 +108,146 @@ if (!MAJORS.includes(2)) {
 				assert.ok(Number.isFinite(figures.wallSeconds) && figures.refused >= 0 && figures.pollsPerTask > 0);
 			},
 		);
+
+		test(
+			`long jobs under a ${LIMIT_SECONDS} s execution limit hold no worker: ${DISPATCHED} freed items through a restart of main, and ${VIDEOS} videos looped through a Wait (examples/get-result-loop.json)`,
+			{ timeout: 300_000 },
+			async (t) => {
+				assert.ok(cluster, 'the cluster did not start');
+				emulator.reset();
+				emulator.config.activeTaskLimit = 100; // an account allowed every freed task at once
+				const n8n = await connectN8n({ major: 2, version: cluster.version, baseUrl: cluster.baseUrl, userFolder: '', pid: 0 });
+				await n8n.addCredential({ type: 'bflApi', data: { apiKey: 'bfl_placeholder_queue_long', region: 'custom', baseUrl: emulator.apiBase } });
+				const loopId = await n8n.addWorkflow(loopExample());
+				const freedId = await n8n.addWorkflow(freedWorkflow());
+				await n8n.activate(loopId);
+				await n8n.activate(freedId);
+				const startedAt = Date.now();
+				for (const path of [LOOP_PATH, FREED_PATH]) await fire(`${cluster.baseUrl}/webhook/${path}`);
+
+				const loop = await latestExecution(n8n, loopId);
+				const freed = await latestExecution(n8n, freedId);
+				await untilStatus(n8n, freed, ['waiting'], 60_000);
+				await untilStatus(n8n, loop, ['waiting'], 60_000);
+				assert.equal(await cluster.activeJobs(), 0, 'both executions wait, and no worker holds a job');
+				const submits = (/** @type {string} */ path) => emulator.ledger.filter((entry) => entry.method === 'POST' && entry.path === path && entry.status === 200);
+				assert.equal(submits('/v1/flux-2-pro').length, DISPATCHED, 'every freed item submitted before the wait');
+
+				const resumeUrl = /** @type {any} */ ([...emulator.tasks.values()].find((task) => task.webhookUrl)).webhookUrl;
+				const forged = await request(resumeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+				await forged.body.dump();
+				assert.equal(forged.statusCode, 401, 'a call without the secret is refused');
+
+				const restartedAt = Date.now();
+				await cluster.restartMain();
+				t.diagnostic(`main stopped and started again in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
+
+				const done = await n8n.execution(freed, { timeoutMs: 150_000 });
+				assert.equal(done.run.status, 'success', JSON.stringify(done.run.data.resultData.error));
+				const images = nodeOutput(done.run, 'Generate');
+				assert.equal(images.length, DISPATCHED);
+				assert.deepEqual(images.map((item) => item.pairedItem?.item ?? item.pairedItem), Array.from({ length: DISPATCHED }, (_, index) => index));
+				for (const item of images) {
+					assert.match(String(item.binary?.data?.id), /^database:/, 'kept in the database, as queue mode keeps binaries');
+					assert.deepEqual(await probeImage(Buffer.from(item.binary.data.data, 'base64')), { format: 'jpeg', width: 256, height: 256 });
+				}
+				t.diagnostic(`${DISPATCHED} freed items done after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+
+				const looped = await n8n.execution(loop, { timeoutMs: 200_000 });
+				assert.equal(looped.run.status, 'success', JSON.stringify(looped.run.data.resultData.error));
+				const getResult = looped.run.data.resultData.runData['Get Result'];
+				const clips = getResult[getResult.length - 1].data.main[0];
+				assert.equal(clips.length, VIDEOS, 'every video leaves on Done');
+				for (const clip of clips) {
+					assert.equal(clip.binary.data.mimeType, 'video/mp4');
+					assert.equal(Math.round(sniffMp4(Buffer.from(clip.binary.data.data, 'base64'))?.durationSeconds ?? 0), 5);
+				}
+				t.diagnostic(`${VIDEOS} videos looped through the Wait done after ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Get Result ran ${getResult.length} time(s))`);
+
+				assert.equal(submits('/v1/flux-2-pro').length, DISPATCHED, 'nothing submitted again');
+				assert.equal(submits('/v1/flux-3-video').length, VIDEOS);
+			},
+		);
 	});
+}
+
+/** A production webhook that answers at once, starting a workflow (run by a worker in queue mode). */
+function webhookTrigger(path) {
+	return node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: randomUUID() });
+}
+
+/** Webhook → 60 prompts → FLUX with Free the Execution, tasks twice the workflow's execution limit. */
+function freedWorkflow() {
+	const prompts = Array.from({ length: DISPATCHED }, (_, index) => ({ prompt: `postcard ${index} [[slow=${2 * LIMIT_SECONDS * 1000}]]` }));
+	const flux = fluxNode('Generate', {
+		resource: 'image',
+		operation: 'generate',
+		model: 'flux-2-pro',
+		prompt: '={{ $json.prompt }}',
+		width: 256,
+		height: 256,
+		options: { freeExecution: true, maxConcurrentTasks: DISPATCHED },
+	});
+	const flow = workflow('e2eQueueFreed01', [codeNode('Prompts', prompts), flux]);
+	return withTrigger(flow, webhookTrigger(FREED_PATH));
+}
+
+/** examples/get-result-loop.json as users import it, started by a webhook, three prompts, videos three times the limit. */
+function loopExample() {
+	const example = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'get-result-loop.json'), 'utf8'));
+	const submit = example.nodes.find((/** @type {any} */ candidate) => candidate.name === 'Submit Video');
+	submit.parameters.prompt = '={{ $json.prompt }}';
+	// The shortest Wait n8n saves (65 s) rather than keeps in memory.
+	example.nodes.find((/** @type {any} */ candidate) => candidate.type === 'n8n-nodes-base.wait').parameters.amount = 65;
+	for (const flux of example.nodes.filter((/** @type {any} */ candidate) => candidate.credentials?.bflApi)) flux.credentials = { bflApi: CREDENTIAL };
+	const start = example.nodes.findIndex((/** @type {any} */ candidate) => candidate.type === 'n8n-nodes-base.manualTrigger');
+	const startName = example.nodes[start].name;
+	example.nodes.splice(start, 1, webhookTrigger(LOOP_PATH), codeNode('Prompts', Array.from({ length: VIDEOS }, (_, index) => ({ prompt: `waves at dawn ${index} [[slow=${3 * LIMIT_SECONDS * 1000}]]` }))));
+	example.connections.Webhook = { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] };
+	example.connections.Prompts = example.connections[startName];
+	delete example.connections[startName];
+	example.settings = { ...example.settings, executionTimeout: LIMIT_SECONDS };
+	example.id = 'e2eQueueLoop001';
+	return example;
+}
+
+/** The workflow with its manual trigger replaced by `trigger`, and the workflow's execution limit. */
+function withTrigger(flow, trigger) {
+	const [start, ...rest] = flow.nodes;
+	const connections = { ...flow.connections, [trigger.name]: flow.connections[start.name] };
+	delete connections[start.name];
+	return { ...flow, nodes: [trigger, ...rest], connections, settings: { ...flow.settings, executionTimeout: LIMIT_SECONDS } };
+}
+
+/** Calls a production webhook; n8n 2.x registers it a moment after the workflow is published. @param {string} url */
+async function fire(url) {
+	let status = 0;
+	for (const until = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 250))) {
+		const answer = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		await answer.body.dump();
+		status = answer.statusCode;
+		if (status !== 404 || Date.now() > until) break;
+	}
+	assert.equal(status, 200, `${url} answered ${status}`);
+}
+
+/** The newest execution of a workflow (it may take a moment to be listed). @param {any} n8n @param {string} workflowId */
+async function latestExecution(n8n, workflowId) {
+	for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 200))) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const listed = (await n8n.rest.get(`/rest/executions?filter=${filter}&limit=1`)).json?.data;
+		const [execution] = Array.isArray(listed) ? listed : (listed?.results ?? []);
+		if (execution) return String(execution.id);
+	}
+	throw new Error(`no execution of workflow ${workflowId}`);
+}
+
+/** @param {any} n8n @param {string} id @param {string[]} statuses @param {number} timeoutMs */
+async function untilStatus(n8n, id, statuses, timeoutMs) {
+	let status;
+	for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 250))) {
+		status = await n8n.status(id);
+		if (statuses.includes(status)) return status;
+	}
+	throw new Error(`execution ${id} is ${status}, not ${statuses.join(' or ')}, after ${timeoutMs / 1000} s`);
 }

@@ -19,7 +19,7 @@ const { createHash, randomUUID } = require('node:crypto');
 
 const { createInstance, restClient } = require('./n8n');
 const { ensureN8n } = require('./install-n8n');
-const { freePort, removeFolder, removeOnExit, spawnGroup, startServices, waitFor } = require('./services');
+const { freePort, redisCommand, removeFolder, removeOnExit, spawnGroup, startServices, waitFor } = require('./services');
 const { fluxNode, node } = require('./workflows');
 
 /** The scenario of the issue: 4 executions × 24 items, 3 s tasks, one key limited to 24 active tasks. */
@@ -128,10 +128,14 @@ async function startQueueCluster(options) {
 			return folder;
 		});
 
+		const mainPort = await freePort();
+		const baseUrl = `http://127.0.0.1:${mainPort}`;
 		/** @type {NodeJS.ProcessEnv} */
 		const queueEnv = {
 			...main.env,
 			...services.n8nEnv,
+			// Resume URLs and lasting links name main, wherever the execution runs.
+			WEBHOOK_URL: `${baseUrl}/`,
 			EXECUTIONS_MODE: 'queue',
 			// n8n-core's default in queue mode; set explicitly (workers and main share the store).
 			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
@@ -153,19 +157,22 @@ async function startQueueCluster(options) {
 		};
 
 		// Main first: it runs the migrations; workers start once it serves.
-		const mainPort = await freePort();
-		const mainProc = launch('main', main.userFolder, ['start'], {
+		const mainEnv = {
 			N8N_PORT: String(mainPort),
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
-		});
-		const baseUrl = `http://127.0.0.1:${mainPort}`;
-		await waitFor('n8n main', () => mainProc.output().includes('Editor is now accessible'), {
-			timeoutMs: 180_000,
-			alive: () => mainProc.running,
-			describe: logs,
-			intervalMs: 250,
-		});
+		};
+		const startMain = async () => {
+			const proc = launch('main', main.userFolder, ['start'], mainEnv);
+			await waitFor('n8n main', () => proc.output().includes('Editor is now accessible'), {
+				timeoutMs: 180_000,
+				alive: () => proc.running,
+				describe: logs,
+				intervalMs: 250,
+			});
+			return proc;
+		};
+		let mainProc = await startMain();
 		log(`n8n ${install.version} main ready on ${baseUrl} (${since()})`);
 
 		const workers = [];
@@ -226,6 +233,16 @@ async function startQueueCluster(options) {
 			pack,
 			logs,
 			stop,
+			/** Stops main and starts it again (the workers keep running), as an n8n restart does. */
+			async restartMain() {
+				await mainProc.stop(() => mainProc.signalGroup('SIGTERM'), 20_000);
+				processes.splice(processes.indexOf(mainProc), 1);
+				mainProc = await startMain();
+			},
+			/** Jobs a worker holds right now (Bull's active list in Redis). */
+			async activeJobs() {
+				return Number((await redisCommand(services.redis.port, 'LLEN bull:jobs:active')).replace(':', ''));
+			},
 		};
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);

@@ -252,4 +252,4 @@ class N8nClient {
 	}
 }
 
-module.exports = { startN8n, sharedN8n, SHARED_ENV };
+module.exports = { startN8n, sharedN8n, connectN8n: connect, SHARED_ENV };

@@ -356,7 +356,7 @@ async function startServices(options = {}) {
 	}
 }
 
-module.exports = { startServices, spawnGroup, freePort, waitFor, killAllGroups, removeOnExit, removeFolder };
+module.exports = { startServices, spawnGroup, freePort, waitFor, killAllGroups, removeOnExit, removeFolder, redisCommand };
 
 if (require.main === module) {
 	// `node harness/services.js`: start both, print how to reach them, stop on Enter or Ctrl-C.
