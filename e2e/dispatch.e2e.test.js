@@ -5,7 +5,9 @@
  * timeout: 60 FLUX.2 [pro] items whose emulated tasks take twice that limit end with 60 images. While
  * BFL works the execution is saved as waiting; n8n is stopped and started again in the middle;
  * the emulator's ledger shows each task paid once, and calls of the resume URL that do not prove
- * the secret are answered 401. A run without the option, beside it, is stopped by the limit.
+ * the secret are answered 401. A run without the option, beside it, is stopped by the limit; and
+ * one whose wait runs out while n8n is down (no callback came) passes its input items on, as n8n
+ * ends an expired wait: what the README tells users.
  * Run alone: `npm run build && node harness/e2e.js e2e/dispatch.e2e.test.js` (E2E_N8N_MAJORS=1 or 2).
  */
 const { after, before, describe, test } = require('node:test');
@@ -43,6 +45,11 @@ for (const major of MAJORS) {
 				workflow('e2eDispatch0001', [prompts(ITEMS), fluxNode('Generate', { ...pro, options: { freeExecution: true, maxConcurrentTasks: ITEMS } })]),
 			);
 			await n8n.addWorkflow(workflow('e2eNoDispatch01', [prompts(1), fluxNode('Generate', pro)]));
+			// Tasks BFL never finishes in time: no callback comes.
+			const stuck = codeNode('Prompts', [{ prompt: 'a stuck kite [[slow=600000]]' }, { prompt: 'a stuck boat [[slow=600000]]' }]);
+			// Without an execution limit (n8n's default): with one, regular mode counts the wait and cancels the resume.
+			const lost = workflow('e2eDispatchLost', [stuck, fluxNode('Generate', { ...pro, options: { freeExecution: true } })]);
+			await n8n.addWorkflow({ ...lost, settings: { ...lost.settings, executionTimeout: -1 } });
 		});
 
 		after(async () => {
@@ -54,9 +61,12 @@ for (const major of MAJORS) {
 			const startedAt = Date.now();
 			const held = await n8n.startRun('e2eNoDispatch01');
 			const freed = await n8n.startRun('e2eDispatch0001');
+			const lost = await n8n.startRun('e2eDispatchLost');
 			const waiting = await n8n.execution(freed, { until: 'waiting', timeoutMs: 30_000 });
 			assert.equal(waiting.run.status, 'waiting', 'saved as waiting while BFL works');
-			const submits = () => emulator.ledger.filter((entry) => entry.method === 'POST' && entry.path === '/v1/flux-2-pro' && entry.status === 200);
+			await n8n.execution(lost, { until: 'waiting', timeoutMs: 30_000 });
+			const submits = () =>
+				emulator.ledger.filter((entry) => entry.method === 'POST' && entry.path === '/v1/flux-2-pro' && entry.status === 200 && !String(entry.body?.prompt).includes('stuck'));
 			assert.equal(submits().length, ITEMS + 1, 'every item submitted before the wait (and the held run’s one)');
 
 			// Calls of the resume URL that do not prove the secret.
@@ -74,9 +84,20 @@ for (const major of MAJORS) {
 
 			const restartedAt = Date.now();
 			await n8n.stopServer();
+			// The other execution's wait runs out while n8n is down (the node's own deadline call died with it).
+			await n8n.expireWait(lost);
 			await n8n.startServer();
 			t.diagnostic(`n8n stopped and started again in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
 			assert.equal(await n8n.status(freed), 'waiting', 'still waiting after the restart');
+
+			// What a user then sees: n8n resumes an expired wait by passing the node's input items on.
+			const expired = await n8n.execution(lost, { timeoutMs: 60_000 });
+			assert.equal(expired.run.status, 'success');
+			assert.deepEqual(
+				nodeOutput(expired.run, 'Generate').map((item) => item.json),
+				[{ prompt: 'a stuck kite [[slow=600000]]' }, { prompt: 'a stuck boat [[slow=600000]]' }],
+				'the input items, without images, task IDs or errors',
+			);
 
 			const { run } = await n8n.execution(freed, { timeoutMs: 120_000 });
 			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));

@@ -108,6 +108,9 @@ function createInstance(options = {}) {
 	return {
 		major,
 		version: install.version,
+		n8nBin: install.n8nBin,
+		/** The Node that runs this n8n (24 for 2.x). */
+		nodeBinary: install.nodeBinary,
 		userFolder,
 		env,
 		cli,

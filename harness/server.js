@@ -12,6 +12,8 @@
  * Every server runs as users run n8n: binary data on disk (filesystem mode; n8n 3.0 drops the
  * in-memory mode) and WEBHOOK_URL set to its own address, so resume URLs and lasting links work.
  */
+const { spawnSync } = require('node:child_process');
+const { dirname, join } = require('node:path');
 const { parse } = require('flatted');
 
 const { createInstance, restClient } = require('./n8n');
@@ -50,12 +52,34 @@ async function startN8n({ major, env = {} }) {
 		instance.cleanup();
 	};
 	client.stopServer = () => current.stop();
+	client.expireWait = (/** @type {string} */ executionId) => expireWait(instance, executionId);
 	client.startServer = async () => {
 		current = await instance.startServer(webhookUrl, { port: current.port });
 		client.info.pid = current.pid;
 		await client.login();
 	};
 	return client;
+}
+
+/**
+ * Moves a waiting execution's waitTill into the past in n8n's SQLite database, as if its wait had
+ * run out: the next start of n8n resumes it at once, the way n8n ends an expired wait. Only while
+ * the server is stopped.
+ * @param {{ userFolder: string, n8nBin: string, nodeBinary: string }} instance @param {string} executionId
+ */
+async function expireWait(instance, executionId) {
+	// In a child process on n8n's own Node: its sqlite3 binding, and no second one in this process.
+	const script = `
+		const sqlite3 = require(process.argv[1]);
+		const db = new sqlite3.Database(process.argv[2]);
+		db.run("UPDATE execution_entity SET waitTill = '2000-01-01 00:00:00.000' WHERE id = ? AND status = 'waiting'", [process.argv[3]], function (error) {
+			if (error) { console.error(error.message); process.exitCode = 1; } else if (this.changes !== 1) { console.error('not waiting'); process.exitCode = 1; }
+			db.close();
+		});`;
+	const sqlite3 = require.resolve('sqlite3', { paths: [dirname(instance.n8nBin)] });
+	const database = join(instance.userFolder, '.n8n', 'database.sqlite');
+	const done = spawnSync(instance.nodeBinary, ['-e', script, sqlite3, database, executionId], { encoding: 'utf8' });
+	if (done.status !== 0) throw new Error(`ending the wait of execution ${executionId} failed (${done.status ?? done.signal}): ${done.stderr}`);
 }
 
 /**
@@ -100,6 +124,8 @@ class N8nClient {
 		};
 		/** Starts it again on the same port and user folder, logged in again. @type {() => Promise<void>} */
 		this.startServer = this.stopServer;
+		/** Ends a waiting execution's wait in the database, while the server is stopped. @type {(executionId: string) => Promise<void>} */
+		this.expireWait = this.stopServer;
 	}
 
 	/** Logs in again (after a restart). */
