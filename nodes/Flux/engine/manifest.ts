@@ -60,9 +60,10 @@ interface CustomData {
 	getAll: () => Record<string, unknown>;
 }
 
-/** The execution's custom data, as `$execution.customData` offers it on n8n 1.x and 2.x. */
+/** The execution's custom data: the context's own on n8n 2.x, `$execution.customData` on 1.x. */
 function customDataOf(context: IExecuteFunctions): CustomData {
-	return (context.getWorkflowDataProxy(0).$execution as { customData: CustomData }).customData;
+	const own = (context as { customData?: CustomData }).customData;
+	return own ?? (context.getWorkflowDataProxy(0).$execution as { customData: CustomData }).customData;
 }
 
 /** Whether the dispatch's key fits in the execution's custom data (asked before anything is paid). */
@@ -85,8 +86,12 @@ export async function keepDispatch(
 
 /** The dispatch this node kept before its execution started waiting, if it kept one. */
 export async function readDispatch(context: IWebhookFunctions): Promise<Dispatch | undefined> {
-	// Custom data is readable from a webhook call on both n8n lines through an expression.
-	const id = context.evaluateExpression(`{{ $execution.customData.get("${DISPATCH_KEY}") }}`, 0);
+	// n8n 2.x gives a webhook call the execution's custom data; 1.x only through an expression (which
+	// 2.x's sandboxed expression engine does not run).
+	const own = (context as { customData?: CustomData }).customData;
+	const id = own
+		? own.get(DISPATCH_KEY)
+		: context.evaluateExpression(`{{ $execution.customData.get("${DISPATCH_KEY}") }}`, 0);
 	if (typeof id !== 'string' || !id) return undefined;
 	const dispatch = (await readKeptJson(context, id)) as Dispatch | undefined;
 	return dispatch?.format === DISPATCH_FORMAT && dispatch.node === context.getNode().name
