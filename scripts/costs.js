@@ -200,6 +200,7 @@ const EXAMPLE_RUNS = {
 	},
 	'get-result-later.json': { per: 'a run', items: { Submit: 1, 'Get Result': 1 } },
 	'get-result-loop.json': { per: 'a run', items: { 'Submit Video': 1, 'Get Result': 1 } },
+	'free-the-execution.json': { per: 'a run', items: { Generate: 12 } },
 	'mcp-server.json': {
 		per: 'an image made and edited once over MCP',
 		items: { 'Generate Image': 1, 'Edit Image': 1, 'Credit Balance': 1 },

@@ -63,7 +63,9 @@ interface CustomData {
 /** The execution's custom data: the context's own on n8n 2.x, `$execution.customData` on 1.x. */
 function customDataOf(context: IExecuteFunctions): CustomData {
 	const own = (context as { customData?: CustomData }).customData;
-	return own ?? (context.getWorkflowDataProxy(0).$execution as { customData: CustomData }).customData;
+	return (
+		own ?? (context.getWorkflowDataProxy(0).$execution as { customData: CustomData }).customData
+	);
 }
 
 /** Whether the dispatch's key fits in the execution's custom data (asked before anything is paid). */
