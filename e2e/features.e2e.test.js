@@ -57,6 +57,29 @@ function stillRunningLoop(klein) {
 	return loop;
 }
 
+/**
+ * What users ask for (issue 21): several images per item, a size people type, a Size preset, a
+ * free estimate, and the bad inputs of each refused before anything is paid. Every FLUX node takes
+ * the trigger's one item.
+ */
+function asksWorkflow() {
+	const flow = workflow('e2eV2Asks000001', []);
+	const klein = (/** @type {string} */ prompt) => ({ resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt });
+	const onError = { onError: 'continueRegularOutput' };
+	const branches = [
+		fluxNode('Three Images', { ...klein('three foxes'), width: 256, height: 256, modelOptions: { seed: 7 }, options: { numberOfImages: 3 } }),
+		fluxNode('Typed Reels Size', { ...klein('a reel'), width: 1080, height: 1920 }),
+		fluxNode('Story Preset', { ...klein('a story'), size: 'story-1mp' }),
+		fluxNode('Estimate', { resource: 'image', operation: 'generate', model: 'flux-2-pro', prompt: 'priced only', width: 1024, height: 1024, options: { estimateOnly: true, numberOfImages: 2 } }),
+		fluxNode('Nine Images', { ...klein('refused nine'), options: { numberOfImages: 9 } }, onError),
+		fluxNode('Zero Images', { ...klein('refused zero'), options: { numberOfImages: 0 } }, onError),
+		fluxNode('Too Large', { ...klein('refused large'), width: 2400, height: 2400 }, onError),
+	];
+	flow.nodes.push(...branches);
+	flow.connections.Start = { main: [branches.map((branch) => ({ node: branch.name, type: 'main', index: 0 }))] };
+	return flow;
+}
+
 /** Workflows built once per instance (they name the emulator's and the folders' paths). */
 function buildWorkflows({ out, video25, bigFile, blobBase }) {
 	const generate = (name, prompt, extra = {}) =>
@@ -120,6 +143,7 @@ function buildWorkflows({ out, video25, bigFile, blobBase }) {
 			fluxNode('Get Result', { resource: 'task', operation: 'getResult', task: '={{ $json.pollingUrl }}' }),
 		]),
 		loop: stillRunningLoop(klein),
+		asks: asksWorkflow(),
 		// BFL as it is at the end of 2026 (issue 19): what the emulator speaks beyond the references.
 		bfl2026: workflow('e2eV2Bfl2026001', [
 			fluxNode('Unknown Status', { ...klein, prompt: 'a harbour [[unknown-status=Rendering]]' }),
@@ -327,6 +351,44 @@ for (const major of MAJORS) {
 			assert.equal(done.json.status, 'Ready');
 			assert.deepEqual(await probeImage(bytesOf(done)), { format: 'jpeg', width: 256, height: 256 });
 			assert.equal(submitsTo('/v1/flux-2-klein-4b').length, 1, 'submitted once, however often it was looked at');
+		});
+
+		test('what users ask for: several images per item, typed sizes and presets on the grid, a free estimate; bad counts and sizes refused unpaid', async () => {
+			emulator.reset();
+			const { run } = await n8n.run('e2eV2Asks000001');
+			assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
+			const submitsOf = (/** @type {string} */ prompt) => submitsTo('/v1/flux-2-klein-4b').filter((entry) => entry.body.prompt === prompt);
+
+			const three = nodeOutput(run, 'Three Images');
+			assert.equal(three.length, 3, 'one item per image');
+			assert.deepEqual(three.map((item) => item.pairedItem?.item ?? item.pairedItem), [0, 0, 0], 'each paired to the one input item');
+			assert.deepEqual(three.map((item) => item.json.imageIndex), [0, 1, 2]);
+			assert.deepEqual(submitsOf('three foxes').map((entry) => entry.body.seed).sort(), [7, 8, 9], 'seed + i: a set made again is the same set');
+			assert.deepEqual(three.map((item) => item.json.seed).sort(), [7, 8, 9]);
+			for (const item of three) assert.deepEqual(await probeImage(bytesOf(item)), { format: 'jpeg', width: 256, height: 256 });
+
+			const [reel] = nodeOutput(run, 'Typed Reels Size');
+			assert.deepEqual([submitsOf('a reel')[0].body.width, submitsOf('a reel')[0].body.height], [1088, 1920], '1080 moved to FLUX.2’s grid of 16');
+			assert.deepEqual([reel.json.requestedWidth, reel.json.requestedHeight, reel.json.width, reel.json.height], [1080, 1920, 1088, 1920]);
+			assert.deepEqual(await probeImage(bytesOf(reel)), { format: 'jpeg', width: 1088, height: 1920 });
+			assert.deepEqual([submitsOf('a story')[0].body.width, submitsOf('a story')[0].body.height], [768, 1344], 'Story 9:16, 1 MP');
+
+			const estimates = nodeOutput(run, 'Estimate');
+			assert.equal(estimates.length, 2);
+			for (const estimate of estimates) {
+				assert.equal(estimate.json.estimateOnly, true);
+				assert.equal(estimate.json.expectedCredits, 3, 'FLUX.2 [pro] at 1 MP');
+				assert.equal(estimate.json.totalExpectedCredits, 6);
+			}
+			assert.equal(submitsTo('/v1/flux-2-pro').length, 0, 'the estimate sent nothing to BFL');
+
+			const refusals = {
+				'Nine Images': /^Number of Images \(numberOfImages\) must be a whole number 1 to 8; got 9/,
+				'Zero Images': /^Number of Images \(numberOfImages\) must be a whole number 1 to 8; got 0/,
+				'Too Large': /× height must be at most 4,194,304 pixels/,
+			};
+			for (const [name, message] of Object.entries(refusals)) assert.match(String(nodeOutput(run, name)[0].json.error), message, name);
+			for (const prompt of ['refused nine', 'refused zero', 'refused large']) assert.equal(submitsOf(prompt).length, 0, `${prompt}: nothing paid`);
 		});
 
 		test('BFL at the end of 2026: an unknown status, 429 on a poll, redirects to another host, WebP on FLUX1.1, video result lists', async () => {
