@@ -239,7 +239,9 @@ class N8nClient {
 			const answer = await this.rest.get(`/rest/executions/${executionId}`);
 			const saved = answer.json?.data;
 			const status = saved?.status;
-			if (ENDED.includes(status) || (until === 'waiting' && status === 'waiting')) {
+			// The status can be saved a moment before the run's data (seen on n8n 1.123 for a failed run).
+			const hasData = typeof saved?.data === 'string' && saved.data.length > 0;
+			if (hasData && (ENDED.includes(status) || (until === 'waiting' && status === 'waiting'))) {
 				const run = { id: executionId, status, mode: saved.mode, finished: saved.finished, startedAt: saved.startedAt, stoppedAt: saved.stoppedAt, data: parse(saved.data) };
 				await this.downloadBinaries(run);
 				return { run, code: status === 'success' ? 0 : 1, executionId };
