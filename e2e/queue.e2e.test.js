@@ -5,10 +5,10 @@
  * Redis on loopback, binary data in the database. Four webhook executions of 24 items each start
  * at once and share one key's 24 active tasks on the emulator. Asserts that every execution
  * stores its 24 images and that no task is submitted twice; prints the timing figures without
- * asserting them (bench/queue.js has the targets). Then long jobs under a 20 s execution limit:
- * 60 items freed while BFL works (their execution waits, no worker holds it, main restarts) and
- * examples/get-result-loop.json with three videos looped through a Wait, each ending with its
- * results.
+ * asserting them (bench/queue.js has the targets). Around them, long jobs under a 20 s execution
+ * limit, on a BFL of their own: 60 items freed while BFL works and examples/get-result-loop.json
+ * with three videos looped through a Wait start first and wait, holding no worker, main restarts,
+ * the four executions run meanwhile, and the long jobs end last, each with its results.
  *
  * Run alone: `npm run build && node harness/e2e.js e2e/queue.e2e.test.js`. About 3 minutes on 2
  * cores; installs redis-server and postgresql with apt when missing.
@@ -45,14 +45,20 @@ if (!MAJORS.includes(2)) {
 	describe('queue mode in n8n 2.x: main + 2 workers, PostgreSQL, Redis, binary data in the database', () => {
 		/** @type {Awaited<ReturnType<typeof startEmulator>>} */
 		let emulator;
+		/** The long jobs' BFL: an account allowed every freed task at once, a ledger of its own. @type {Awaited<ReturnType<typeof startEmulator>>} */
+		let longJobsBfl;
 		/** @type {Awaited<ReturnType<typeof startQueueCluster>> | undefined} */
 		let cluster;
+		/** The long jobs, started before the four executions below and ended after them. */
+		const long = { freed: '', loop: '', startedAt: 0, /** @type {any} */ n8n: undefined };
 		// node:test shows a test file's output lines as comments.
 		const log = (/** @type {string} */ line) => console.log(line);
+		const longSubmits = (/** @type {string} */ path) => longJobsBfl.ledger.filter((entry) => entry.method === 'POST' && entry.path === path && entry.status === 200);
 
 		before(
 			async () => {
 				emulator = await startEmulator({ generationMs: SCENARIO.generationMs, activeTaskLimit: SCENARIO.activeTaskLimit });
+				longJobsBfl = await startEmulator({ activeTaskLimit: 100 });
 				cluster = await startQueueCluster({ apiBase: emulator.apiBase, log });
 				log(`booted in ${cluster.bootSeconds.toFixed(1)} s`);
 			},
@@ -62,7 +68,41 @@ if (!MAJORS.includes(2)) {
 		after(async () => {
 			await cluster?.stop();
 			await emulator?.close();
+			await longJobsBfl?.close();
 		});
+
+		test(
+			`long jobs under a ${LIMIT_SECONDS} s execution limit wait holding no worker: ${DISPATCHED} freed items, and ${VIDEOS} videos looped through a Wait (examples/get-result-loop.json); main restarts`,
+			{ timeout: 120_000 },
+			async (t) => {
+				assert.ok(cluster, 'the cluster did not start');
+				const n8n = await connectN8n({ major: 2, version: cluster.version, baseUrl: cluster.baseUrl, userFolder: '', pid: 0 });
+				await n8n.addCredential({ type: 'bflApi', data: { apiKey: 'bfl_placeholder_queue_long', region: 'custom', baseUrl: longJobsBfl.apiBase } });
+				const loopId = await n8n.addWorkflow(loopExample());
+				const freedId = await n8n.addWorkflow(freedWorkflow());
+				await n8n.activate(loopId);
+				await n8n.activate(freedId);
+				long.startedAt = Date.now();
+				for (const path of [LOOP_PATH, FREED_PATH]) await fire(`${cluster.baseUrl}/webhook/${path}`);
+
+				long.n8n = n8n;
+				long.loop = await latestExecution(n8n, loopId);
+				long.freed = await latestExecution(n8n, freedId);
+				await untilStatus(n8n, long.freed, ['waiting'], 60_000);
+				await untilStatus(n8n, long.loop, ['waiting'], 60_000);
+				assert.equal(await cluster.activeJobs(), 0, 'both executions wait, and no worker holds a job');
+				assert.equal(longSubmits('/v1/flux-2-pro').length, DISPATCHED, 'every freed item submitted before the wait');
+
+				const resumeUrl = /** @type {any} */ ([...longJobsBfl.tasks.values()].find((task) => task.webhookUrl)).webhookUrl;
+				const forged = await request(resumeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+				await forged.body.dump();
+				assert.equal(forged.statusCode, 401, 'a call without the secret is refused');
+
+				const restartedAt = Date.now();
+				await cluster.restartMain();
+				t.diagnostic(`main stopped and started again in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
+			},
+		);
 
 		test(
 			`${SCENARIO.executions} webhook executions × ${SCENARIO.items} items at once: every image stored, nothing submitted twice`,
@@ -109,65 +149,35 @@ if (!MAJORS.includes(2)) {
 			},
 		);
 
-		test(
-			`long jobs under a ${LIMIT_SECONDS} s execution limit hold no worker: ${DISPATCHED} freed items through a restart of main, and ${VIDEOS} videos looped through a Wait (examples/get-result-loop.json)`,
-			{ timeout: 300_000 },
-			async (t) => {
-				assert.ok(cluster, 'the cluster did not start');
-				emulator.reset();
-				emulator.config.activeTaskLimit = 100; // an account allowed every freed task at once
-				const n8n = await connectN8n({ major: 2, version: cluster.version, baseUrl: cluster.baseUrl, userFolder: '', pid: 0 });
-				await n8n.addCredential({ type: 'bflApi', data: { apiKey: 'bfl_placeholder_queue_long', region: 'custom', baseUrl: emulator.apiBase } });
-				const loopId = await n8n.addWorkflow(loopExample());
-				const freedId = await n8n.addWorkflow(freedWorkflow());
-				await n8n.activate(loopId);
-				await n8n.activate(freedId);
-				const startedAt = Date.now();
-				for (const path of [LOOP_PATH, FREED_PATH]) await fire(`${cluster.baseUrl}/webhook/${path}`);
 
-				const loop = await latestExecution(n8n, loopId);
-				const freed = await latestExecution(n8n, freedId);
-				await untilStatus(n8n, freed, ['waiting'], 60_000);
-				await untilStatus(n8n, loop, ['waiting'], 60_000);
-				assert.equal(await cluster.activeJobs(), 0, 'both executions wait, and no worker holds a job');
-				const submits = (/** @type {string} */ path) => emulator.ledger.filter((entry) => entry.method === 'POST' && entry.path === path && entry.status === 200);
-				assert.equal(submits('/v1/flux-2-pro').length, DISPATCHED, 'every freed item submitted before the wait');
+		test(`the long jobs end with their results: ${DISPATCHED} images kept in the database, ${VIDEOS} MP4s, nothing paid twice`, { timeout: 200_000 }, async (t) => {
+			assert.ok(long.n8n, 'the long jobs did not start');
+			const { n8n } = long;
+			const done = await n8n.execution(long.freed, { timeoutMs: 150_000 });
+			assert.equal(done.run.status, 'success', JSON.stringify(done.run.data.resultData.error));
+			const images = nodeOutput(done.run, 'Generate');
+			assert.equal(images.length, DISPATCHED);
+			assert.deepEqual(images.map((item) => item.pairedItem?.item ?? item.pairedItem), Array.from({ length: DISPATCHED }, (_, index) => index));
+			for (const item of images) {
+				assert.match(String(item.binary?.data?.id), /^database:/, 'kept in the database, as queue mode keeps binaries');
+				assert.deepEqual(await probeImage(Buffer.from(item.binary.data.data, 'base64')), { format: 'jpeg', width: 256, height: 256 });
+			}
+			t.diagnostic(`${DISPATCHED} freed items done after ${((Date.now() - long.startedAt) / 1000).toFixed(1)} s`);
 
-				const resumeUrl = /** @type {any} */ ([...emulator.tasks.values()].find((task) => task.webhookUrl)).webhookUrl;
-				const forged = await request(resumeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-				await forged.body.dump();
-				assert.equal(forged.statusCode, 401, 'a call without the secret is refused');
+			const looped = await n8n.execution(long.loop, { timeoutMs: 200_000 });
+			assert.equal(looped.run.status, 'success', JSON.stringify(looped.run.data.resultData.error));
+			const getResult = looped.run.data.resultData.runData['Get Result'];
+			const clips = getResult[getResult.length - 1].data.main[0];
+			assert.equal(clips.length, VIDEOS, 'every video leaves on Done');
+			for (const clip of clips) {
+				assert.equal(clip.binary.data.mimeType, 'video/mp4');
+				assert.equal(Math.round(sniffMp4(Buffer.from(clip.binary.data.data, 'base64'))?.durationSeconds ?? 0), 5);
+			}
+			t.diagnostic(`${VIDEOS} videos looped through the Wait done after ${((Date.now() - long.startedAt) / 1000).toFixed(1)} s (Get Result ran ${getResult.length} time(s))`);
 
-				const restartedAt = Date.now();
-				await cluster.restartMain();
-				t.diagnostic(`main stopped and started again in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
-
-				const done = await n8n.execution(freed, { timeoutMs: 150_000 });
-				assert.equal(done.run.status, 'success', JSON.stringify(done.run.data.resultData.error));
-				const images = nodeOutput(done.run, 'Generate');
-				assert.equal(images.length, DISPATCHED);
-				assert.deepEqual(images.map((item) => item.pairedItem?.item ?? item.pairedItem), Array.from({ length: DISPATCHED }, (_, index) => index));
-				for (const item of images) {
-					assert.match(String(item.binary?.data?.id), /^database:/, 'kept in the database, as queue mode keeps binaries');
-					assert.deepEqual(await probeImage(Buffer.from(item.binary.data.data, 'base64')), { format: 'jpeg', width: 256, height: 256 });
-				}
-				t.diagnostic(`${DISPATCHED} freed items done after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-
-				const looped = await n8n.execution(loop, { timeoutMs: 200_000 });
-				assert.equal(looped.run.status, 'success', JSON.stringify(looped.run.data.resultData.error));
-				const getResult = looped.run.data.resultData.runData['Get Result'];
-				const clips = getResult[getResult.length - 1].data.main[0];
-				assert.equal(clips.length, VIDEOS, 'every video leaves on Done');
-				for (const clip of clips) {
-					assert.equal(clip.binary.data.mimeType, 'video/mp4');
-					assert.equal(Math.round(sniffMp4(Buffer.from(clip.binary.data.data, 'base64'))?.durationSeconds ?? 0), 5);
-				}
-				t.diagnostic(`${VIDEOS} videos looped through the Wait done after ${((Date.now() - startedAt) / 1000).toFixed(1)} s (Get Result ran ${getResult.length} time(s))`);
-
-				assert.equal(submits('/v1/flux-2-pro').length, DISPATCHED, 'nothing submitted again');
-				assert.equal(submits('/v1/flux-3-video').length, VIDEOS);
-			},
-		);
+			assert.equal(longSubmits('/v1/flux-2-pro').length, DISPATCHED, 'nothing submitted again');
+			assert.equal(longSubmits('/v1/flux-3-video').length, VIDEOS);
+		});
 	});
 }
 
