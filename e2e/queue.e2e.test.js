@@ -50,7 +50,8 @@ if (!MAJORS.includes(2)) {
 		/** @type {Awaited<ReturnType<typeof startQueueCluster>> | undefined} */
 		let cluster;
 		/** The long jobs, started before the four executions below and ended after them. */
-		const long = { freed: '', loop: '', startedAt: 0, /** @type {any} */ n8n: undefined };
+		/** @type {{ freed: string, loop: string, startedAt: number, n8n?: Awaited<ReturnType<typeof connectN8n>> }} */
+		const long = { freed: '', loop: '', startedAt: 0 };
 		// node:test shows a test file's output lines as comments.
 		const log = (/** @type {string} */ line) => console.log(line);
 		const longSubmits = (/** @type {string} */ path) => longJobsBfl.ledger.filter((entry) => entry.method === 'POST' && entry.path === path && entry.status === 200);
