@@ -5,7 +5,8 @@
  * timeout: 60 FLUX.2 [pro] items whose emulated tasks take twice that limit end with 60 images. While
  * BFL works the execution is saved as waiting; n8n is stopped and started again in the middle;
  * the emulator's ledger shows each task paid once, and calls of the resume URL that do not prove
- * the secret are answered 401. A run without the option, beside it, is stopped by the limit; and
+ * the secret are answered 401. A run without the option, beside it (on the line's shared server,
+ * under the same limit), is stopped by the limit; and
  * one whose wait runs out while n8n is down (no callback came) passes its input items on, as n8n
  * ends an expired wait: what the README tells users.
  * Run alone: `npm run build && node harness/e2e.js e2e/dispatch.e2e.test.js` (E2E_N8N_MAJORS=1 or 2).
@@ -17,7 +18,7 @@ const { request } = require('undici');
 const { startEmulator } = require('../emulator/server');
 const { probeImage } = require('../emulator/images');
 const { nodeOutput } = require('../harness/n8n');
-const { startN8n } = require('../harness/server');
+const { sharedN8n, startN8n } = require('../harness/server');
 const { codeNode, fluxNode, workflow } = require('../harness/workflows');
 
 const MAJORS = (process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number);
@@ -25,7 +26,7 @@ const KEY = 'bfl_e2e_placeholder_key';
 const ITEMS = 60;
 /** n8n's execution limit, and the emulated tasks: twice as long, and longer than n8n's restart. */
 const TIMEOUT_SECONDS = 10;
-const TASK_MS = 40_000;
+const TASK_MS = 25_000;
 
 // Both n8n lines at once: their runs mostly wait for the emulated tasks.
 describe('free the execution while BFL works', { concurrency: true }, () => {
@@ -35,6 +36,8 @@ describe('free the execution while BFL works', { concurrency: true }, () => {
 			let emulator;
 			/** @type {Awaited<ReturnType<typeof startN8n>>} */
 			let n8n;
+			/** The line's shared server (never restarted here), for the run without the option. @type {Awaited<ReturnType<typeof sharedN8n>>} */
+			let held;
 			const pro = { resource: 'image', operation: 'generate', model: 'flux-2-pro', prompt: '={{ $json.prompt }}', width: 256, height: 256 };
 			const prompts = (/** @type {number} */ count) => codeNode('Prompts', Array.from({ length: count }, (_, index) => ({ prompt: `postcard ${index}` })));
 
@@ -46,7 +49,10 @@ describe('free the execution while BFL works', { concurrency: true }, () => {
 				await n8n.addWorkflow(
 					workflow('e2eDispatch0001', [prompts(ITEMS), fluxNode('Generate', { ...pro, options: { freeExecution: true, maxConcurrentTasks: ITEMS } })]),
 				);
-				await n8n.addWorkflow(workflow('e2eNoDispatch01', [prompts(1), fluxNode('Generate', pro)]));
+				held = await sharedN8n(/** @type {1 | 2} */ (major));
+				await held.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } });
+				const withoutOption = workflow('e2eNoDispatch01', [prompts(1), fluxNode('Generate', pro)]);
+				await held.addWorkflow({ ...withoutOption, settings: { ...withoutOption.settings, executionTimeout: TIMEOUT_SECONDS } });
 				// Tasks BFL never finishes in time: no callback comes.
 				const stuck = codeNode('Prompts', [{ prompt: 'a stuck kite [[slow=600000]]' }, { prompt: 'a stuck boat [[slow=600000]]' }]);
 				// Without an execution limit (n8n's default): with one, regular mode counts the wait and cancels the resume.
@@ -56,12 +62,13 @@ describe('free the execution while BFL works', { concurrency: true }, () => {
 
 			after(async () => {
 				await n8n?.close();
+				await held?.close();
 				await emulator?.close();
 			});
 
 			test(`${ITEMS} items whose tasks take twice the execution limit end with ${ITEMS} images, through a restart of n8n, each task paid once`, async (t) => {
 				const startedAt = Date.now();
-				const held = await n8n.startRun('e2eNoDispatch01');
+				const heldRun = await held.startRun('e2eNoDispatch01');
 				const freed = await n8n.startRun('e2eDispatch0001');
 				const lost = await n8n.startRun('e2eDispatchLost');
 				const waiting = await n8n.execution(freed, { until: 'waiting', timeoutMs: 30_000 });
@@ -79,11 +86,6 @@ describe('free the execution while BFL works', { concurrency: true }, () => {
 					assert.equal(forged.statusCode, 401, `a call with ${JSON.stringify(headers)} is refused`);
 				}
 
-				// Without the option, the same wait is stopped by the limit.
-				const stopped = await n8n.execution(held, { timeoutMs: 60_000 });
-				assert.notEqual(stopped.run.status, 'success', `the held run ended ${stopped.run.status}`);
-				t.diagnostic(`without the option: ${stopped.run.status} (${stopped.run.data.resultData.error?.message ?? ''})`);
-
 				const restartedAt = Date.now();
 				await n8n.stopServer();
 				// The other execution's wait runs out while n8n is down (the node's own deadline call died with it).
@@ -100,6 +102,11 @@ describe('free the execution while BFL works', { concurrency: true }, () => {
 					[{ prompt: 'a stuck kite [[slow=600000]]' }, { prompt: 'a stuck boat [[slow=600000]]' }],
 					'the input items, without images, task IDs or errors',
 				);
+
+				// Without the option, the same wait is stopped by the limit.
+				const stopped = await held.execution(heldRun, { timeoutMs: 60_000 });
+				assert.notEqual(stopped.run.status, 'success', `the held run ended ${stopped.run.status}`);
+				t.diagnostic(`without the option: ${stopped.run.status} (${stopped.run.data.resultData.error?.message ?? ''})`);
 
 				const { run } = await n8n.execution(freed, { timeoutMs: 120_000 });
 				assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));

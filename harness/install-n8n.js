@@ -12,7 +12,7 @@
  * ignore-scripts=true). Each call here sets the install-script setting it needs explicitly.
  */
 const { spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { homedir } = require('node:os');
 const { dirname, join } = require('node:path');
 
@@ -168,6 +168,32 @@ function ownHeaders(execPath, exists) {
 }
 
 /**
+ * sqlite3 speaks N-API, so one build loads under Node 20 and 24: the other line's build of the same
+ * sqlite3 version is copied in instead of compiling again (about 2 minutes), if it loads here.
+ * @param {1 | 2} major @param {string} nodeBinary @returns {boolean} whether it was reused
+ */
+function reuseSqlite(major, nodeBinary) {
+	const sqliteOf = (/** @type {1 | 2} */ line) => join(n8nPaths(line).dir, 'node_modules', 'sqlite3');
+	const versionOf = (/** @type {string} */ folder) => {
+		try {
+			return JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).version;
+		} catch {
+			return undefined;
+		}
+	};
+	const target = sqliteOf(major);
+	const source = sqliteOf(major === 1 ? 2 : 1);
+	const built = join(source, 'build', 'Release', 'node_sqlite3.node');
+	if (!existsSync(built) || !versionOf(target) || versionOf(source) !== versionOf(target)) return false;
+	rmSync(join(target, 'build'), { recursive: true, force: true });
+	cpSync(join(source, 'build'), join(target, 'build'), { recursive: true });
+	const loads = run(nodeBinary, ['-e', 'require(process.argv[1])', target]).ok;
+	if (loads) console.error(`sqlite3 ${versionOf(target)}: the build of the other n8n line loads here too, so it was copied instead of compiled.`);
+	else rmSync(join(target, 'build'), { recursive: true, force: true });
+	return loads;
+}
+
+/**
  * Installs n8n of one major line once; later calls check the cached install and repair it.
  * @param {1 | 2} major
  * @returns {{ major: 1 | 2, version: string, n8nBin: string, pathPrefix: string, nodeBinary: string }}
@@ -210,7 +236,7 @@ function ensureN8n(major) {
 	} else if (plan.includes('sqlite')) {
 		console.error(`sqlite3 in the cached n8n ${version} does not load (${found.sqliteError}): rebuilding it.`);
 	}
-	if (plan.includes('sqlite')) npm(dir, N8N_INSTALL_STEPS.sqlite, extra);
+	if (plan.includes('sqlite') && !reuseSqlite(major, nodeBinary)) npm(dir, N8N_INSTALL_STEPS.sqlite, extra);
 
 	const after = checkN8n(major, nodeBinary);
 	if (!after.packagesWork) throw new Error(`n8n ${version} in ${dir} still does not print its version after installing`);
@@ -221,6 +247,7 @@ function ensureN8n(major) {
 
 module.exports = {
 	ownHeaders,
+	reuseSqlite,
 	ensureN8n,
 	ensureNode24,
 	cacheRoot,

@@ -9,7 +9,12 @@ const {
 	N8N_INSTALL_STEPS,
 	NODE24_INSTALL,
 	ownHeaders,
+	reuseSqlite,
+	N8N_VERSIONS,
 } = require('../harness/install-n8n');
+const { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
 
 /** What `npm test` in this project passes to its children (.npmrc sets ignore-scripts=true). */
 const PARENT_NPM_ENV = {
@@ -98,5 +103,77 @@ describe('what counts as a working cache', () => {
 		expect(
 			n8nRepairPlan({ markerPresent: false, packagesWork: false, sqliteWorks: false }),
 		).toEqual(['packages', 'sqlite', 'marker']);
+	});
+});
+
+describe('sqlite3 built once for both n8n lines', () => {
+	/** A cache with each line's sqlite3 (a stand-in that loads only with its build present). @param {string} firstVersion @param {string} secondVersion */
+	function cache(firstVersion, secondVersion) {
+		const root = mkdtempSync(join(tmpdir(), 'n8n-bfl-cache-test-'));
+		for (const [major, version] of /** @type {const} */ ([
+			[1, firstVersion],
+			[2, secondVersion],
+		])) {
+			const sqlite = join(root, `n8n-${N8N_VERSIONS[major]}`, 'node_modules', 'sqlite3');
+			mkdirSync(sqlite, { recursive: true });
+			writeFileSync(
+				join(sqlite, 'package.json'),
+				JSON.stringify({ name: 'sqlite3', version, main: 'index.js' }),
+			);
+			writeFileSync(
+				join(sqlite, 'index.js'),
+				"require('fs').accessSync(require('path').join(__dirname, 'build', 'Release', 'node_sqlite3.node'));",
+			);
+		}
+		const built = join(
+			root,
+			`n8n-${N8N_VERSIONS[1]}`,
+			'node_modules',
+			'sqlite3',
+			'build',
+			'Release',
+		);
+		mkdirSync(built, { recursive: true });
+		writeFileSync(join(built, 'node_sqlite3.node'), 'built once');
+		return {
+			root,
+			target: join(
+				root,
+				`n8n-${N8N_VERSIONS[2]}`,
+				'node_modules',
+				'sqlite3',
+				'build',
+				'Release',
+				'node_sqlite3.node',
+			),
+		};
+	}
+
+	const saved = process.env.N8N_BFL_CACHE;
+	afterEach(() => {
+		if (saved === undefined) delete process.env.N8N_BFL_CACHE;
+		else process.env.N8N_BFL_CACHE = saved;
+	});
+
+	test("the other line's build of the same sqlite3 version is copied, and used only because it loads", () => {
+		const { root, target } = cache('5.1.7', '5.1.7');
+		process.env.N8N_BFL_CACHE = root;
+		try {
+			expect(reuseSqlite(2, process.execPath)).toBe(true);
+			expect(existsSync(target)).toBe(true);
+		} finally {
+			rmSync(root, { recursive: true, force: true });
+		}
+	});
+
+	test('another sqlite3 version is compiled, not copied', () => {
+		const { root, target } = cache('5.1.7', '5.1.6');
+		process.env.N8N_BFL_CACHE = root;
+		try {
+			expect(reuseSqlite(2, process.execPath)).toBe(false);
+			expect(existsSync(target)).toBe(false);
+		} finally {
+			rmSync(root, { recursive: true, force: true });
+		}
 	});
 });
