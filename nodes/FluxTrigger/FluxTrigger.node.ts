@@ -1,7 +1,6 @@
 import {
 	NodeConnectionTypes,
 	type IDataObject,
-	type IHookFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -21,7 +20,7 @@ import {
 } from '../Flux/transport/answers';
 import { CREDENTIAL_TYPE } from '../Flux/transport/api';
 import { createRunControl, deadlineIn } from '../Flux/transport/clock';
-import { callbackProof, provesSecret } from '../Flux/transport/webhookSecret';
+import { callbackProof, NOTHING_TO_REGISTER, provesSecret } from '../Flux/transport/webhookSecret';
 
 /**
  * FLUX Trigger: starts a workflow when BFL calls back about a finished task (the FLUX node's
@@ -99,19 +98,7 @@ export class FluxTrigger implements INodeType {
 	};
 
 	// Nothing to register at BFL: each task names its webhook URL when it is submitted.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = NOTHING_TO_REGISTER;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const { webhookSecret: secret } = await this.getCredentials(CREDENTIAL_TYPE);

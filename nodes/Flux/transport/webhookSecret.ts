@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'crypto';
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 /**
  * The webhook secret of the BFL credential: the FLUX node sends it with each task that calls
@@ -56,3 +56,21 @@ export function callbackProof(context: IWebhookFunctions): CallbackProof {
 		rawBody: raw ?? Buffer.from(JSON.stringify(context.getBodyData() ?? {})),
 	};
 }
+
+/**
+ * The webhook lifecycle of a webhook nothing registers anywhere: the FLUX Trigger's (each task names
+ * its URL when it is submitted) and the FLUX node's restart webhook (n8n never calls these for it).
+ */
+export const NOTHING_TO_REGISTER = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+	},
+};

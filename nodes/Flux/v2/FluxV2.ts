@@ -1,7 +1,6 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
-	type IHookFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeBaseDescription,
@@ -17,6 +16,7 @@ import { isToolCall } from '../agent';
 import { errorJson } from '../engine/output';
 import { resumeDispatched } from '../engine/resume';
 import { asNodeError } from '../transport/errors';
+import { NOTHING_TO_REGISTER } from '../transport/webhookSecret';
 import { subtitle } from '../description/subtitle';
 import { OTHER_OPERATIONS, V2_OUTPUTS, v2Properties } from './description';
 import { V2 } from './dialect';
@@ -59,19 +59,7 @@ export class FluxV2 implements INodeType {
 
 	// n8n never calls these for a restart webhook (nothing is registered anywhere); declared so the
 	// webhook's lifecycle is complete, as the community rules ask.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = NOTHING_TO_REGISTER;
 
 	/** A call of the waiting execution's resume URL: BFL's callback, or the node's own check. */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
