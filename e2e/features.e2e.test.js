@@ -186,7 +186,18 @@ for (const major of MAJORS) {
 		let flows;
 		const out = mkdtempSync(join(tmpdir(), 'n8n-bfl-out-'));
 
+		/** n8n 2.x with SSRF protection on, for one test: it starts while the tests before it run. @type {ReturnType<typeof startN8n> | undefined} */
+		let guardedN8n;
+
 		before(async () => {
+			if (major === 2) {
+				guardedN8n = startN8n({
+					major: 2,
+					// The emulator on loopback is allowed, as an admin allows an internal proxy.
+					env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
+				});
+				guardedN8n.catch(() => undefined); // its test reports a failure to start
+			}
 			emulator = await startEmulator({ generationMs: 400, videoGenerationMs: 1200 });
 			const video25 = join(out, 'clip-25s.mp4');
 			writeFileSync(video25, renderVideo({ width: 160, height: 96, seconds: 25, seed: 3 }));
@@ -204,6 +215,7 @@ for (const major of MAJORS) {
 
 		after(async () => {
 			await n8n?.close();
+			await (await guardedN8n?.catch(() => undefined))?.close();
 			await emulator?.close();
 			rmSync(out, { recursive: true, force: true });
 		});
@@ -490,32 +502,24 @@ for (const major of MAJORS) {
 			{ skip: major === 1 && 'n8n 1.123 has no SSRF protection setting (see the README)' },
 			async () => {
 				emulator.reset();
-				const guarded = await startN8n({
-					major: 2,
-					// The emulator on loopback is allowed, as an admin allows an internal proxy.
-					env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
-				});
-				try {
-					await guarded.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } });
-					const onError = { onError: 'continueRegularOutput' };
-					await guarded.addWorkflow(
-						workflow('e2eV2Ssrf000001', [
-							fluxNode('Allowed', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a harbour', width: 256, height: 256 }),
-							fluxNode('Link-local', { resource: 'image', operation: 'edit', model: 'flux-2-pro', prompt: 'x', inputImage: 'http://169.254.169.254/latest/meta-data/iam' }, onError),
-							fluxNode('Private', { resource: 'image', operation: 'fill', image: 'http://10.0.0.1/photo.png' }, onError),
-						]),
-					);
-					const { run } = await guarded.run('e2eV2Ssrf000001');
-					assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
-					assert.ok(bytesOf(nodeOutput(run, 'Allowed')[0]).length > 0, 'the allowed emulator still answers');
-					const [linkLocal] = nodeOutput(run, 'Link-local');
-					assert.match(String(linkLocal.json.error), /^Input Image \(inputImage\): http:\/\/169\.254\.169\.254\/\S+ is refused by n8n's SSRF protection/);
-					const [internal] = nodeOutput(run, 'Private');
-					assert.match(String(internal.json.error), /^Image \(image\): http:\/\/10\.0\.0\.1\/photo\.png is refused by n8n's SSRF protection/);
-					assert.equal(submitsTo('/v1/flux-2-pro').length + submitsTo('/v1/flux-pro-1.0-fill').length, 0, 'nothing paid');
-				} finally {
-					await guarded.close();
-				}
+				const guarded = /** @type {Awaited<ReturnType<typeof startN8n>>} */ (await guardedN8n);
+				await guarded.addCredential({ type: 'bflApi', data: { apiKey: KEY, region: 'custom', baseUrl: emulator.apiBase } });
+				const onError = { onError: 'continueRegularOutput' };
+				await guarded.addWorkflow(
+					workflow('e2eV2Ssrf000001', [
+						fluxNode('Allowed', { resource: 'image', operation: 'generate', model: 'flux-2-klein-4b', prompt: 'a harbour', width: 256, height: 256 }),
+						fluxNode('Link-local', { resource: 'image', operation: 'edit', model: 'flux-2-pro', prompt: 'x', inputImage: 'http://169.254.169.254/latest/meta-data/iam' }, onError),
+						fluxNode('Private', { resource: 'image', operation: 'fill', image: 'http://10.0.0.1/photo.png' }, onError),
+					]),
+				);
+				const { run } = await guarded.run('e2eV2Ssrf000001');
+				assert.equal(run.status, 'success', JSON.stringify(run.data.resultData.error));
+				assert.ok(bytesOf(nodeOutput(run, 'Allowed')[0]).length > 0, 'the allowed emulator still answers');
+				const [linkLocal] = nodeOutput(run, 'Link-local');
+				assert.match(String(linkLocal.json.error), /^Input Image \(inputImage\): http:\/\/169\.254\.169\.254\/\S+ is refused by n8n's SSRF protection/);
+				const [internal] = nodeOutput(run, 'Private');
+				assert.match(String(internal.json.error), /^Image \(image\): http:\/\/10\.0\.0\.1\/photo\.png is refused by n8n's SSRF protection/);
+				assert.equal(submitsTo('/v1/flux-2-pro').length + submitsTo('/v1/flux-pro-1.0-fill').length, 0, 'nothing paid');
 			},
 		);
 
