@@ -156,25 +156,27 @@ async function startQueueCluster(options) {
 			return proc;
 		};
 
-		// Main first: it runs the migrations; workers start once it serves.
+		// Main, then the workers at once: whichever takes PostgreSQL's migration lock first migrates.
 		const mainEnv = {
 			N8N_PORT: String(mainPort),
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
 		};
-		const startMain = async () => {
-			const proc = launch('main', main.userFolder, ['start'], mainEnv);
-			await waitFor('n8n main', () => proc.output().includes('Editor is now accessible'), {
+		const mainReady = (/** @type {ReturnType<typeof launch>} */ proc) =>
+			waitFor('n8n main', () => proc.output().includes('Editor is now accessible'), {
 				timeoutMs: 180_000,
 				alive: () => proc.running,
 				describe: logs,
 				intervalMs: 250,
 			});
+		const startMain = async () => {
+			const proc = launch('main', main.userFolder, ['start'], mainEnv);
+			await mainReady(proc);
 			return proc;
 		};
-		let mainProc = await startMain();
-		log(`n8n ${install.version} main ready on ${baseUrl} (${since()})`);
+		let mainProc = launch('main', main.userFolder, ['start'], mainEnv);
 
+		// The workers load while main starts; PostgreSQL's lock lets one process migrate at a time.
 		const workers = [];
 		for (const [index, folder] of workerFolders.entries()) {
 			const healthPort = await freePort();
@@ -185,6 +187,8 @@ async function startQueueCluster(options) {
 			});
 			workers.push({ proc, healthPort });
 		}
+		await mainReady(mainProc);
+		log(`n8n ${install.version} main ready on ${baseUrl} (${since()})`);
 
 		// While the workers boot: owner, credential, workflow, activation over REST.
 		const rest = await restClient(baseUrl);
