@@ -239,10 +239,10 @@ class N8nClient {
 			const answer = await this.rest.get(`/rest/executions/${executionId}`);
 			const saved = answer.json?.data;
 			const status = saved?.status;
-			// The status can be saved a moment before the run's data (seen on n8n 1.123 for a failed run).
-			const hasData = typeof saved?.data === 'string' && saved.data.length > 0;
-			if (hasData && (ENDED.includes(status) || (until === 'waiting' && status === 'waiting'))) {
-				const run = { id: executionId, status, mode: saved.mode, finished: saved.finished, startedAt: saved.startedAt, stoppedAt: saved.stoppedAt, data: parse(saved.data) };
+			// The status can be saved a moment before the run's data (seen on n8n 1.123: no data, or "[]").
+			const data = typeof saved?.data === 'string' && saved.data.length > 0 ? parse(saved.data) : undefined;
+			if (data?.resultData && (ENDED.includes(status) || (until === 'waiting' && status === 'waiting'))) {
+				const run = { id: executionId, status, mode: saved.mode, finished: saved.finished, startedAt: saved.startedAt, stoppedAt: saved.stoppedAt, data };
 				await this.downloadBinaries(run);
 				return { run, code: status === 'success' ? 0 : 1, executionId };
 			}
