@@ -7,26 +7,55 @@
  * (node:test, one file at a time, TAP and the per-suite times), then stops the servers. Suites
  * that need their own settings start their own server (harness/server.js).
  *
- * Arguments are test files to run instead of all of e2e/; `E2E_N8N_MAJORS` picks the lines.
+ * Arguments are test files to run instead of all of e2e/, and after `--without` files to leave out;
+ * `E2E_N8N_MAJORS` picks the lines.
  */
-const { spawn } = require('node:child_process');
-const { readdirSync } = require('node:fs');
-const { join, resolve } = require('node:path');
+const { finished } = require('node:stream/promises');
+const { run } = require('node:test');
+const { tap } = require('node:test/reporters');
+const { readdirSync, writeFileSync } = require('node:fs');
+const { basename, join, resolve } = require('node:path');
 
-const { prepare } = require('./setup');
+const { prepare, selectedMajors } = require('./setup');
 const { startN8n, SHARED_ENV } = require('./server');
+const { SuiteTimes } = require('./timing-reporter');
 
 const ROOT = resolve(__dirname, '..');
 
+/**
+ * The order of a whole run. `npm test` runs its checks and unit tests beside the start of it
+ * (scripts/test.js), and queue mode in a lane of its own beside the middle: suites that mostly wait
+ * (on the emulator's tasks, a browser) come first, so that the cores they leave idle are used; the
+ * one that keeps them busy itself (free the execution: two n8n restarts) comes last. The rest keep
+ * their alphabetical order. Measured on 2 cores, 2026-12-06.
+ */
+const FIRST = ['features.e2e.test.js', 'editor.e2e.test.js'];
+const LAST = ['dispatch.e2e.test.js'];
+/** @param {string} file */
+const rank = (file) => (FIRST.includes(file) ? FIRST.indexOf(file) : LAST.includes(file) ? FIRST.length + 1 + LAST.indexOf(file) : FIRST.length);
+/** Suites that start every n8n they use themselves: a run of only these starts no shared server. */
+const OWN_SERVERS = ['queue.e2e.test.js'];
+
+/**
+ * The suites to run: the files named, or all of e2e/ in the order above, less those after
+ * `--without`. @param {string[]} args
+ */
+function selectSuites(args) {
+	const split = args.indexOf('--without');
+	const named = split === -1 ? args : args.slice(0, split);
+	const without = new Set((split === -1 ? [] : args.slice(split + 1)).map((file) => basename(file)));
+	const all = readdirSync(join(ROOT, 'e2e'))
+		.filter((file) => file.endsWith('.e2e.test.js'))
+		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+		.map((file) => join('e2e', file));
+	return (named.length ? named : all).filter((file) => !without.has(basename(file)));
+}
+
 async function main() {
-	const majors = prepare();
-	const files = process.argv.slice(2);
-	const suites = files.length
-		? files
-		: readdirSync(join(ROOT, 'e2e'))
-				.filter((file) => file.endsWith('.e2e.test.js'))
-				.sort()
-				.map((file) => join('e2e', file));
+	// E2E_PREPARED: the caller (scripts/test.js) has run harness/setup.js already.
+	const majors = process.env.E2E_PREPARED ? selectedMajors() : prepare();
+	const suites = selectSuites(process.argv.slice(2));
+	const sharedMajors = suites.every((file) => OWN_SERVERS.includes(basename(file))) ? [] : majors;
 
 	/** @type {Array<Awaited<ReturnType<typeof startN8n>>>} */
 	const servers = [];
@@ -34,13 +63,13 @@ async function main() {
 	try {
 		// Both at once: starting n8n is mostly waiting on its database and its node types.
 		const started = Date.now();
-		const starting = majors.map((major) => startN8n({ major }));
+		const starting = sharedMajors.map((major) => startN8n({ major }));
 		for (const result of await Promise.allSettled(starting)) if (result.status === 'fulfilled') servers.push(result.value);
 		for (const result of await Promise.allSettled(starting)) if (result.status === 'rejected') throw result.reason;
 		for (const server of servers) console.log(`n8n ${server.version}: shared server at ${server.baseUrl}`);
-		console.log(`shared servers started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		if (servers.length) console.log(`shared servers started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		const shared = servers.map((server) => server.info);
-		code = await runSuites(suites, { ...process.env, [SHARED_ENV]: JSON.stringify(shared) });
+		code = await runSuites(suites, { [SHARED_ENV]: JSON.stringify(shared) });
 		if (code !== 0) {
 			for (const server of servers) console.log(`\n# last lines of the shared n8n ${server.version} server's log:\n${server.log().trim().split('\n').slice(-40).join('\n')}`);
 		}
@@ -51,24 +80,24 @@ async function main() {
 }
 
 /**
- * `node --test` on the suites, one file at a time (one real n8n test at a time on 2 cores).
- * @param {string[]} suites @param {NodeJS.ProcessEnv} env
+ * The suites in the given order, one file at a time (one real n8n test at a time on 2 cores), with
+ * TAP and the per-suite times. node:test's `run()` rather than `node --test`, which sorts the files.
+ * @param {string[]} suites @param {NodeJS.ProcessEnv} env what the suites' processes inherit
  * @returns {Promise<number>}
  */
-function runSuites(suites, env) {
-	const args = [
-		'--test',
-		'--test-concurrency=1',
-		'--test-reporter=tap',
-		'--test-reporter-destination=stdout',
-		`--test-reporter=${join(__dirname, 'timing-reporter.js')}`,
-		'--test-reporter-destination=stdout',
-		...suites,
-	];
-	return new Promise((resolveRun) => {
-		const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
-		child.on('close', (status) => resolveRun(status ?? 1));
-	});
+async function runSuites(suites, env) {
+	Object.assign(process.env, env);
+	const times = new SuiteTimes();
+	const stream = run({ files: suites.map((file) => resolve(ROOT, file)), concurrency: 1 });
+	stream.on('test:pass', (data) => times.record(data, true));
+	stream.on('test:fail', (data) => times.record(data, false));
+	const output = stream.compose(tap);
+	output.pipe(process.stdout, { end: false });
+	await finished(output);
+	// E2E_TIMES_FILE: scripts/test.js prints the times of all its end-to-end runs together at the end.
+	if (process.env.E2E_TIMES_FILE) writeFileSync(process.env.E2E_TIMES_FILE, JSON.stringify(times.suites));
+	else console.log(times.summary());
+	return times.failed || times.suites.length === 0 ? 1 : 0;
 }
 
 main().catch((error) => {

@@ -10,10 +10,15 @@
 const { ensureN8n } = require('./install-n8n');
 const { ensureSystemPackages } = require('./system-packages');
 
+/** The n8n lines to test: `E2E_N8N_MAJORS`, 1,2 by default. */
+function selectedMajors() {
+	return /** @type {Array<1 | 2>} */ ((process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number));
+}
+
 /** Checks, repairs or installs what the e2e suites need; returns the n8n lines to test. */
 function prepare() {
 	const started = Date.now();
-	const majors = /** @type {Array<1 | 2>} */ ((process.env.E2E_N8N_MAJORS ?? '1,2').split(',').map(Number));
+	const majors = selectedMajors();
 	for (const major of majors) {
 		const { version } = ensureN8n(major);
 		console.log(`n8n ${version}: ready`);
@@ -26,4 +31,4 @@ function prepare() {
 
 if (require.main === module) prepare();
 
-module.exports = { prepare };
+module.exports = { prepare, selectedMajors };
