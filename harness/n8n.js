@@ -11,8 +11,15 @@ const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { ensureN8n } = require('./install-n8n');
 const { freePort, spawnGroup, waitFor } = require('./services');
+const { Agent, setGlobalDispatcher } = require('undici');
 
 const ROOT = resolve(__dirname, '..');
+
+// Every HTTP request of the harness and the suites (undici's global dispatcher) on a new connection:
+// n8n closes an idle keep-alive socket after 5 s, and when the cores are busy a request can go out
+// on one it is closing ("other side closed", seen once in npm test's lanes). On loopback a new
+// connection costs next to nothing.
+setGlobalDispatcher(new Agent({ pipelining: 0 }));
 
 /** Packs the repository with `npm pack` (so `files` is honoured) into a fresh folder. */
 function packPackage() {
