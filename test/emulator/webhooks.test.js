@@ -37,6 +37,29 @@ async function webhookReceiver() {
 }
 
 describe('webhooks', () => {
+	test('a delivery that ends after reset() is not recorded: it belonged to a forgotten task', async () => {
+		/** @type {Array<() => void>} */
+		const held = [];
+		const receiver = http.createServer((req, res) => {
+			req.resume();
+			held.push(() => res.end('ok'));
+		});
+		await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
+		const port = /** @type {import('node:net').AddressInfo} */ (receiver.address()).port;
+		try {
+			await submit('flux-2-klein-4b', { prompt: 'late', webhook_url: `http://127.0.0.1:${port}/done`, webhook_secret: 'placeholder-secret' });
+			for (let attempt = 0; attempt < 60 && held.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(held).toHaveLength(1); // the delivery is in flight, its answer held back
+			emulator.reset();
+			held[0]();
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			expect(emulator.webhookDeliveries).toEqual([]);
+		} finally {
+			receiver.closeAllConnections();
+			await new Promise((resolve) => receiver.close(() => resolve(undefined)));
+		}
+	});
+
 	test('webhooks: the final poll answer is POSTed with X-Webhook-Secret', async () => {
 		const receiver = await webhookReceiver();
 		try {
@@ -185,8 +208,7 @@ describe('webhook signatures', () => {
 		expect(delivery.headers['x-bfl-signature']).toBe(hmac(delivery.raw));
 		expect(delivery.headers['x-webhook-secret']).toBeUndefined();
 		expect(delivery.body.status).toBe('Ready');
-		// This task's record: the one of the test before can land after the reset (it is written once
-		// the receiver has answered, and that test may have ended by then).
+		// The record is written once the receiver has answered.
 		const recorded = () =>
 			emulator.webhookDeliveries.find((entry) => entry.taskId === delivery.body.id);
 		for (let attempt = 0; attempt < 40 && !recorded(); attempt++)
