@@ -47,8 +47,13 @@ describe('webhooks', () => {
 		await new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(undefined)));
 		const port = /** @type {import('node:net').AddressInfo} */ (receiver.address()).port;
 		try {
-			await submit('flux-2-klein-4b', { prompt: 'late', webhook_url: `http://127.0.0.1:${port}/done`, webhook_secret: 'placeholder-secret' });
-			for (let attempt = 0; attempt < 60 && held.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+			await submit('flux-2-klein-4b', {
+				prompt: 'late',
+				webhook_url: `http://127.0.0.1:${port}/done`,
+				webhook_secret: 'placeholder-secret',
+			});
+			for (let attempt = 0; attempt < 60 && held.length === 0; attempt++)
+				await new Promise((resolve) => setTimeout(resolve, 50));
 			expect(held).toHaveLength(1); // the delivery is in flight, its answer held back
 			emulator.reset();
 			held[0]();
