@@ -6,7 +6,7 @@
  * verify), two at a time: each keeps one core busy. Each one's output is printed whole when it
  * ends, and the run fails when any of them fails.
  */
-const { spawn } = require('node:child_process');
+const { runPart } = require('./run-part');
 
 /** Two lanes: the lint and the typecheck; the docs check, then verify (which reads dist/). */
 const LANES = [
@@ -14,26 +14,10 @@ const LANES = [
 	['docs:check', 'verify'],
 ];
 
-/** @param {string} script @returns {Promise<boolean>} */
-function run(script) {
-	return new Promise((resolve) => {
-		const started = Date.now();
-		const child = spawn('npm', ['run', '--silent', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		child.stdout.on('data', (chunk) => (output += chunk));
-		child.stderr.on('data', (chunk) => (output += chunk));
-		child.on('close', (code) => {
-			const seconds = ((Date.now() - started) / 1000).toFixed(1);
-			process.stdout.write(`\n> npm run ${script} (${code === 0 ? 'passed' : `FAILED, exit ${code}`}, ${seconds} s)\n${output}`);
-			resolve(code === 0);
-		});
-	});
-}
-
 async function main() {
 	const lanes = await Promise.all(
 		LANES.map(async (scripts) => {
-			for (const script of scripts) if (!(await run(script))) return false;
+			for (const script of scripts) if (!(await runPart(`npm run ${script}`, ['npm', 'run', '--silent', script])).passed) return false;
 			return true;
 		}),
 	);
