@@ -18,7 +18,7 @@ const { basename, join, resolve } = require('node:path');
 
 const { prepare, selectedMajors } = require('./setup');
 const { startN8n, SHARED_ENV } = require('./server');
-const { SuiteTimes } = require('./timing-reporter');
+const { SuiteTimes } = require('./suite-times');
 
 const ROOT = resolve(__dirname, '..');
 
@@ -31,8 +31,6 @@ const ROOT = resolve(__dirname, '..');
  */
 const FIRST = ['features.e2e.test.js', 'editor.e2e.test.js'];
 const LAST = ['dispatch.e2e.test.js'];
-/** @param {string} file */
-const rank = (file) => (FIRST.includes(file) ? FIRST.indexOf(file) : LAST.includes(file) ? FIRST.length + 1 + LAST.indexOf(file) : FIRST.length);
 /** Suites that start every n8n they use themselves: a run of only these starts no shared server. */
 const OWN_SERVERS = ['queue.e2e.test.js'];
 
@@ -44,10 +42,9 @@ function selectSuites(args) {
 	const split = args.indexOf('--without');
 	const named = split === -1 ? args : args.slice(0, split);
 	const without = new Set((split === -1 ? [] : args.slice(split + 1)).map((file) => basename(file)));
-	const all = readdirSync(join(ROOT, 'e2e'))
-		.filter((file) => file.endsWith('.e2e.test.js'))
-		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
-		.map((file) => join('e2e', file));
+	const files = readdirSync(join(ROOT, 'e2e')).filter((file) => file.endsWith('.e2e.test.js'));
+	const middle = files.filter((file) => !FIRST.includes(file) && !LAST.includes(file)).sort();
+	const all = [...FIRST, ...middle, ...LAST].filter((file) => files.includes(file)).map((file) => join('e2e', file));
 	return (named.length ? named : all).filter((file) => !without.has(basename(file)));
 }
 
@@ -68,8 +65,9 @@ async function main() {
 		for (const result of await Promise.allSettled(starting)) if (result.status === 'rejected') throw result.reason;
 		for (const server of servers) console.log(`n8n ${server.version}: shared server at ${server.baseUrl}`);
 		if (servers.length) console.log(`shared servers started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-		const shared = servers.map((server) => server.info);
-		code = await runSuites(suites, { [SHARED_ENV]: JSON.stringify(shared) });
+		// The suites' processes inherit this process's environment.
+		process.env[SHARED_ENV] = JSON.stringify(servers.map((server) => server.info));
+		code = await runSuites(suites);
 		if (code !== 0) {
 			for (const server of servers) console.log(`\n# last lines of the shared n8n ${server.version} server's log:\n${server.log().trim().split('\n').slice(-40).join('\n')}`);
 		}
@@ -82,11 +80,10 @@ async function main() {
 /**
  * The suites in the given order, one file at a time (one real n8n test at a time on 2 cores), with
  * TAP and the per-suite times. node:test's `run()` rather than `node --test`, which sorts the files.
- * @param {string[]} suites @param {NodeJS.ProcessEnv} env what the suites' processes inherit
+ * @param {string[]} suites
  * @returns {Promise<number>}
  */
-async function runSuites(suites, env) {
-	Object.assign(process.env, env);
+async function runSuites(suites) {
 	const times = new SuiteTimes();
 	const stream = run({ files: suites.map((file) => resolve(ROOT, file)), concurrency: 1 });
 	stream.on('test:pass', (data) => times.record(data, true));

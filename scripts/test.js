@@ -13,37 +13,15 @@
  * end-to-end run streams its output; every other part prints its output whole when it ends. Ends
  * with the time of each end-to-end suite and of each part; fails when any part fails.
  */
-const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
-const { SuiteTimes } = require('../harness/timing-reporter');
+const { join } = require('node:path');
+const { SuiteTimes } = require('../harness/suite-times');
+const { runPart } = require('./run-part');
 
-const ROOT = resolve(__dirname, '..');
 const BESIDE = ['e2e/queue.e2e.test.js'];
 
-/** @typedef {{ name: string, seconds: number, passed: boolean }} Part */
-
-/**
- * Runs a command; `streamed` prints its output as it comes, otherwise it is printed whole at the end.
- * @param {string} name @param {string[]} command @param {{ streamed?: boolean, env?: NodeJS.ProcessEnv }} [options]
- * @returns {Promise<Part>}
- */
-function run(name, command, { streamed = false, env = process.env } = {}) {
-	return new Promise((done) => {
-		const started = Date.now();
-		const output = streamed ? 'inherit' : 'pipe';
-		const child = spawn(command[0], command.slice(1), { cwd: ROOT, env, stdio: ['ignore', output, output] });
-		let text = '';
-		child.stdout?.on('data', (chunk) => (text += chunk));
-		child.stderr?.on('data', (chunk) => (text += chunk));
-		child.on('close', (code) => {
-			const part = { name, seconds: (Date.now() - started) / 1000, passed: code === 0 };
-			if (!streamed) process.stdout.write(`\n> ${name} (${part.passed ? 'passed' : `FAILED, exit ${code}`}, ${part.seconds.toFixed(1)} s)\n${text}\n`);
-			done(part);
-		});
-	});
-}
+/** @typedef {import('./run-part').Part} Part */
 
 /** A part that did not run because one it needs failed. @param {string} name @returns {Part} */
 const skipped = (name) => ({ name: `${name} (not run)`, seconds: 0, passed: false });
@@ -52,7 +30,7 @@ async function main() {
 	const started = Date.now();
 	const npm = (/** @type {string} */ script) => ['npm', 'run', '--silent', script];
 	const node = process.execPath;
-	const build = await run('build', npm('build'), { streamed: true });
+	const build = await runPart('build', npm('build'), { streamed: true });
 	/** @type {Part[]} */
 	const parts = [build];
 	const times = mkdtempSync(join(tmpdir(), 'n8n-nodes-bfl-test-'));
@@ -61,13 +39,13 @@ async function main() {
 			// dist/ is fresh: verify need not build it again (it would pull it from under the unit tests
 			// and the n8n servers); the end-to-end runs need not check the setup again.
 			const env = { ...process.env, VERIFY_SKIP_BUILD: '1', E2E_PREPARED: '1' };
-			const setup = run('end-to-end setup', [node, 'harness/setup.js'], { streamed: true });
+			const setup = runPart('end-to-end setup', [node, 'harness/setup.js'], { streamed: true });
 			const main = setup.then((ready) =>
-				ready.passed ? run('end-to-end', [node, 'harness/e2e.js', '--without', ...BESIDE], { streamed: true, env: { ...env, E2E_TIMES_FILE: join(times, 'main.json') } }) : skipped('end-to-end'),
+				ready.passed ? runPart('end-to-end', [node, 'harness/e2e.js', '--without', ...BESIDE], { streamed: true, env: { ...env, E2E_TIMES_FILE: join(times, 'main.json') } }) : skipped('end-to-end'),
 			);
-			const quick = (async () => [await run('checks', npm('checks'), { env }), await run('unit tests', npm('test:unit'), { env })])();
+			const quick = (async () => [await runPart('checks', npm('checks'), { env }), await runPart('unit tests', npm('test:unit'), { env })])();
 			const beside = Promise.all([setup, quick]).then(([ready]) =>
-				ready.passed ? run('end-to-end, queue mode', [node, 'harness/e2e.js', ...BESIDE], { env: { ...env, E2E_TIMES_FILE: join(times, 'beside.json') } }) : skipped('end-to-end, queue mode'),
+				ready.passed ? runPart('end-to-end, queue mode', [node, 'harness/e2e.js', ...BESIDE], { env: { ...env, E2E_TIMES_FILE: join(times, 'beside.json') } }) : skipped('end-to-end, queue mode'),
 			);
 			parts.push(await setup, ...(await quick), await main, await beside);
 		}
